@@ -1,0 +1,1 @@
+"""Checks, one module per service; see ``registry`` for how a check is written."""

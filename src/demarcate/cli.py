@@ -1,0 +1,339 @@
+"""The `demarcate` command line: parse, call, print. Logic lives in the modules it calls."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from enum import Enum
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from demarcate import __version__
+from demarcate.model.loader import ModelError, get_model
+from demarcate.model.schema import OWNER_WORDS, Duty, Model, Service
+from demarcate.model.search import rank
+from demarcate.model.views import (
+    UnknownId,
+    find_duty,
+    matrix_rows,
+    owner_rule_text,
+    resolve_service,
+)
+
+app = typer.Typer(
+    name="demarcate",
+    help="Draw the AWS Shared Responsibility Model line through your estate and check your side.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+out = Console(soft_wrap=False)
+err = Console(stderr=True)
+
+
+class OwnerOpt(str, Enum):
+    aws = "aws"
+    customer = "customer"
+    shared = "shared"
+
+
+class MatrixFormat(str, Enum):
+    table = "table"
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    err.print(f"[bold red]error:[/] {escape(message)}")
+    raise typer.Exit(code)
+
+
+def load() -> Model:
+    try:
+        return get_model()
+    except ModelError as exc:
+        fail(str(exc), 3)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        out.print(f"demarcate {__version__} (model {get_model().version})")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=version_callback, is_eager=True, help="Show version."),
+    ] = False,
+) -> None:
+    """demarcate — who secures what, service by service, and whether your side is done."""
+
+
+OWNER_STYLE = {"aws": "yellow", "customer": "cyan", "shared": "magenta"}
+
+
+@app.command()
+def matrix(
+    service: Annotated[
+        list[str] | None, typer.Option("--service", "-s", help="Service id or name (repeatable).")
+    ] = None,
+    owner: Annotated[OwnerOpt | None, typer.Option(help="Only duties of this owner.")] = None,
+    domain: Annotated[str | None, typer.Option(help="Only duties of this domain.")] = None,
+    supporting: Annotated[
+        bool, typer.Option("--supporting", help="Also list supporting services (KMS, WAF …).")
+    ] = False,
+    fmt: Annotated[MatrixFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        MatrixFormat.table
+    ),
+) -> None:
+    """Print the Shared Responsibility Matrix, optionally filtered."""
+    model = load()
+    try:
+        rows = matrix_rows(
+            model, service, owner.value if owner else None, domain, include_supporting=supporting
+        )
+    except UnknownId as exc:
+        fail(str(exc))
+    records = [r.as_dict() for r in rows]
+    if fmt is MatrixFormat.json:
+        out.print_json(json.dumps({"model_version": model.version, "duties": records}))
+    elif fmt is MatrixFormat.csv:
+        buf = io.StringIO()
+        fields = list(records[0]) if records else list(MATRIX_FIELDS)
+        writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+        sys.stdout.write(buf.getvalue())
+    elif fmt is MatrixFormat.markdown:
+        sys.stdout.write(_matrix_markdown(rows))
+    else:
+        _matrix_table(rows, model)
+
+
+MATRIX_FIELDS = ("service", "duty_id", "title", "owner", "domain", "api_verifiable")
+
+
+def _matrix_markdown(rows: list) -> str:
+    lines = ["| Service | AWS | Customer | Shared |", "|---|---|---|---|"]
+    by_service: dict[str, list] = {}
+    for row in rows:
+        by_service.setdefault(row.service.name, []).append(row)
+    for name, svc_rows in by_service.items():
+        cells = []
+        for owner in ("aws", "customer", "shared"):
+            items = [
+                f"{r.duty.title} (`{r.duty.id}`)" + (" ⚙" if r.duty.owner_depends_on else "")
+                for r in svc_rows
+                if r.duty.owner == owner
+            ]
+            cells.append("<br>".join(i.replace("|", "\\|") for i in items) or "—")
+        lines.append(f"| **{name}** | " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append("⚙ = the owner depends on configuration (see `demarcate explain DUTY`).")
+    return "\n".join(lines) + "\n"
+
+
+def _matrix_table(rows: list, model: Model) -> None:
+    table = Table(
+        title=f"Shared Responsibility Matrix (model {model.version})", show_lines=False
+    )
+    table.add_column("Service", style="bold")
+    table.add_column("Owner")
+    table.add_column("Duty")
+    table.add_column("Domain", style="dim")
+    table.add_column("Check", justify="center")
+    last = None
+    for row in rows:
+        svc_cell = row.service.name if row.service.id != last else ""
+        if last is not None and row.service.id != last:
+            table.add_section()
+        last = row.service.id
+        owner = row.duty.owner
+        owner_cell = f"[{OWNER_STYLE[owner]}]{owner}[/]" + (
+            " ⚙" if row.duty.owner_depends_on else ""
+        )
+        table.add_row(
+            escape(svc_cell),
+            owner_cell,
+            f"{escape(row.duty.title)}\n[dim]{row.duty.id}[/]",
+            row.duty.domain,
+            "api" if row.duty.api_verifiable else "manual" if owner != "aws" else "",
+        )
+    out.print(table)
+    out.print(
+        f"{len(rows)} duties. api = checked automatically by `demarcate scan`; manual = you "
+        "attest it; ⚙ = owner depends on configuration."
+    )
+
+
+@app.command()
+def explain(
+    target: Annotated[str, typer.Argument(help="A service (ec2, s3 …) or a duty id (s3.tls-in-transit).")],
+) -> None:
+    """Show one service or one duty in full: both sides, best practices, incidents, monitoring."""
+    model = load()
+    if "." in target:
+        try:
+            svc, duty = find_duty(model, target)
+        except UnknownId as exc:
+            fail(str(exc))
+        _explain_duty(model, svc, duty)
+        return
+    try:
+        svc = resolve_service(model, target)
+    except UnknownId as exc:
+        fail(str(exc))
+    _explain_service(model, svc)
+
+
+def _source_titles(model: Model, ids: list[str]) -> str:
+    titles = {s.id: s.title for s in model.sources}
+    return "; ".join(titles.get(i, i) for i in ids)
+
+
+def _explain_duty(model: Model, svc: Service, duty: Duty) -> None:
+    out.print(f"[bold]{escape(duty.title)}[/]  [dim]{duty.id}[/]")
+    out.print(f"Service: {svc.full_name} ({svc.id})")
+    out.print(f"Owner: [{OWNER_STYLE[duty.owner]}]{escape(owner_rule_text(duty))}[/]")
+    if duty.owner_depends_on:
+        for rule in duty.owner_depends_on.rules:
+            out.print(
+                f"  • {OWNER_WORDS[rule.owner]} when {escape(rule.when.describe())}: "
+                f"{escape(rule.because)}"
+            )
+    domain = next(d for d in model.domains if d.id == duty.domain)
+    out.print(f"Domain: {domain.name}")
+    out.print(
+        "Verified by: "
+        + ("automatic checks (demarcate scan)" if duty.api_verifiable else "attestation (manual)")
+        if duty.owner != "aws"
+        else "Evidence: AWS compliance programs ("
+        + ", ".join(p.name for p in model.compliance_programs)
+        + ")"
+    )
+    if duty.description:
+        out.print(escape(duty.description.strip()))
+    _related(model, svc, duty.id)
+    out.print(f"[dim]Sources: {escape(_source_titles(model, duty.sources))}[/]")
+
+
+def _explain_service(model: Model, svc: Service) -> None:
+    out.print(f"[bold]{svc.full_name}[/] ({svc.id})")
+    out.print(
+        f"Service model: {svc.service_model} ({svc.service_model_basis}); kind: {svc.kind} "
+        f"({svc.kind_basis}); family: {svc.family}; {svc.category} service"
+    )
+    out.print(escape(svc.summary.strip()))
+    for owner, label in (("aws", "AWS covers"), ("customer", "You cover"), ("shared", "Shared")):
+        duties = svc.duties_of(owner)  # type: ignore[arg-type]
+        if not duties:
+            continue
+        out.print(f"\n[bold {OWNER_STYLE[owner]}]{label}[/]")
+        for duty in duties:
+            mark = ""
+            if owner != "aws":
+                mark = " [green](checked)[/]" if duty.api_verifiable else " [dim](attest)[/]"
+            out.print(f"  • {escape(duty.title)} [dim]{duty.id}[/]{mark}")
+            if duty.owner_depends_on:
+                out.print(f"      ⚙ {escape(owner_rule_text(duty))}")
+    _related(model, svc, None)
+    out.print(f"\n[dim]Sources: {escape(_source_titles(model, svc.sources))}[/]")
+
+
+def _related(model: Model, svc: Service, duty_id: str | None) -> None:
+    """Best practices, monitoring, incidents and families that touch this service/duty."""
+    for bp in model.best_practices:
+        if bp.service == svc.id and (duty_id is None or not bp.related_duties or duty_id in bp.related_duties):
+            out.print("\n[bold]Best practices (yours)[/]")
+            for p in bp.practices:
+                out.print(f"  • {escape(p)}")
+    for mon in model.monitoring:
+        if svc.id in mon.services:
+            out.print(f"\n[bold]Monitoring — {escape(mon.name)}[/]")
+            out.print("  AWS: " + escape("; ".join(mon.aws)))
+            out.print("  You: " + escape("; ".join(mon.customer)))
+    for fam in model.families:
+        if svc.id in fam.services:
+            out.print(f"\n[bold]Security considerations — {escape(fam.name)}[/]")
+            out.print("  AWS: " + escape("; ".join(fam.aws)))
+            out.print("  You: " + escape("; ".join(fam.customer)))
+    shared = [c for c in model.shared_controls if svc.id in c.services or (duty_id and duty_id in c.related_duties)]
+    for ctl in shared:
+        out.print(f"\n[bold]Shared control — {escape(ctl.name)}[/]")
+        out.print("  AWS: " + escape("; ".join(ctl.aws)))
+        out.print("  You: " + escape("; ".join(ctl.customer)))
+    if model.incident_types:
+        out.print("\n[bold]Incident response[/]")
+        for inc in model.incident_types:
+            out.print(
+                f"  {escape(inc.name)} — AWS: {escape('; '.join(inc.aws))} | "
+                f"You: {escape('; '.join(inc.customer))}"
+            )
+
+
+@app.command()
+def who(
+    question: Annotated[str, typer.Argument(help='e.g. "patch the operating system"')],
+    service: Annotated[
+        list[str] | None, typer.Option("--service", "-s", help="Limit to a service (repeatable).")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="How many matching duties to show.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable answer.")] = False,
+) -> None:
+    """Answer "who is responsible for X?" from the model, with the duties that say so."""
+    model = load()
+    try:
+        ids = [resolve_service(model, s).id for s in service] if service else None
+    except UnknownId as exc:
+        fail(str(exc))
+    matches = rank(model, question, ids)[:limit]
+    if not matches:
+        fail(f"no duty in the model matches {question!r}; try other words or `demarcate matrix`", 1)
+    best = matches[0]
+    answer = owner_rule_text(best.duty)
+    if as_json:
+        out.print_json(
+            json.dumps(
+                {
+                    "question": question,
+                    "answer": best.duty.owner,
+                    "answer_text": answer,
+                    "matches": [
+                        {
+                            "service": m.service.id,
+                            "duty_id": m.duty.id,
+                            "title": m.duty.title,
+                            "owner": m.duty.owner,
+                            "owner_rule": owner_rule_text(m.duty),
+                            "score": m.score,
+                        }
+                        for m in matches
+                    ],
+                }
+            )
+        )
+        return
+    out.print(
+        f"[bold]{escape(answer[0].upper() + answer[1:])}[/] — {escape(best.service.name)}: "
+        f"{escape(best.duty.title)} [dim]({best.duty.id})[/]"
+    )
+    if len(matches) > 1:
+        out.print("\nOther matching duties:")
+        for m in matches[1:]:
+            out.print(
+                f"  [{OWNER_STYLE[m.duty.owner]}]{m.duty.owner:<8}[/] {escape(m.service.name)}: "
+                f"{escape(m.duty.title)} [dim]({m.duty.id})[/]"
+            )
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""Compliance reference lists and framework mappings, as data."""

@@ -1,0 +1,1 @@
+"""Report formats built on the assessment."""

@@ -1,0 +1,1 @@
+"""Sources of resources: live AWS, and later Terraform and CloudFormation."""

@@ -1,0 +1,1 @@
+"""Live AWS discovery with boto3."""

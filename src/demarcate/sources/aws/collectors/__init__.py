@@ -1,0 +1,1 @@
+"""One collector module per service; each registers with ``sources.aws.registry.collector``."""
