@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import boto3
 import pytest
@@ -57,8 +57,16 @@ def run_scan(
     session: boto3.Session,
     services: list[str] | None = None,
     regions: list[str] | None = None,
+    prepare: Callable[[AwsContext], None] | None = None,
 ) -> Scan:
+    """Collect ``services`` from the moto account and run every check.
+
+    ``prepare(ctx)`` runs before collection: use it to attach a botocore Stubber to
+    ``ctx.client(service, region)`` for an API moto does not implement (that call only).
+    """
     ctx = AwsContext(session=session, max_workers=4, max_attempts=2)
+    if prepare:
+        prepare(ctx)
     try:
         inv, meta = scan_account(ctx, regions=regions or [REGION], services=services)
     finally:

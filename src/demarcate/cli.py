@@ -17,7 +17,7 @@ from rich.table import Table
 from demarcate import __version__
 from demarcate.model.loader import ModelError, get_model
 from demarcate.model.schema import OWNER_WORDS, Duty, Model, Service
-from demarcate.model.search import rank
+from demarcate.model.search import rank, verdict
 from demarcate.model.views import (
     UnknownId,
     find_duty,
@@ -143,9 +143,7 @@ def _matrix_markdown(rows: list) -> str:
 
 
 def _matrix_table(rows: list, model: Model) -> None:
-    table = Table(
-        title=f"Shared Responsibility Matrix (model {model.version})", show_lines=False
-    )
+    table = Table(title=f"Shared Responsibility Matrix (model {model.version})", show_lines=False)
     table.add_column("Service", style="bold")
     table.add_column("Owner")
     table.add_column("Duty")
@@ -177,7 +175,9 @@ def _matrix_table(rows: list, model: Model) -> None:
 
 @app.command()
 def explain(
-    target: Annotated[str, typer.Argument(help="A service (ec2, s3 …) or a duty id (s3.tls-in-transit).")],
+    target: Annotated[
+        str, typer.Argument(help="A service (ec2, s3 …) or a duty id (s3.tls-in-transit).")
+    ],
 ) -> None:
     """Show one service or one duty in full: both sides, best practices, incidents, monitoring."""
     model = load()
@@ -252,7 +252,9 @@ def _explain_service(model: Model, svc: Service) -> None:
 def _related(model: Model, svc: Service, duty_id: str | None) -> None:
     """Best practices, monitoring, incidents and families that touch this service/duty."""
     for bp in model.best_practices:
-        if bp.service == svc.id and (duty_id is None or not bp.related_duties or duty_id in bp.related_duties):
+        if bp.service == svc.id and (
+            duty_id is None or not bp.related_duties or duty_id in bp.related_duties
+        ):
             out.print("\n[bold]Best practices (yours)[/]")
             for p in bp.practices:
                 out.print(f"  • {escape(p)}")
@@ -266,7 +268,11 @@ def _related(model: Model, svc: Service, duty_id: str | None) -> None:
             out.print(f"\n[bold]Security considerations — {escape(fam.name)}[/]")
             out.print("  AWS: " + escape("; ".join(fam.aws)))
             out.print("  You: " + escape("; ".join(fam.customer)))
-    shared = [c for c in model.shared_controls if svc.id in c.services or (duty_id and duty_id in c.related_duties)]
+    shared = [
+        c
+        for c in model.shared_controls
+        if svc.id in c.services or (duty_id and duty_id in c.related_duties)
+    ]
     for ctl in shared:
         out.print(f"\n[bold]Shared control — {escape(ctl.name)}[/]")
         out.print("  AWS: " + escape("; ".join(ctl.aws)))
@@ -295,18 +301,28 @@ def who(
         ids = [resolve_service(model, s).id for s in service] if service else None
     except UnknownId as exc:
         fail(str(exc))
-    matches = rank(model, question, ids)[:limit]
-    if not matches:
+    ranked = rank(model, question, ids)
+    if not ranked:
         fail(f"no duty in the model matches {question!r}; try other words or `demarcate matrix`", 1)
-    best = matches[0]
-    answer = owner_rule_text(best.duty)
+    answer = verdict(ranked[: max(limit, 8)])
+    matches = ranked[:limit]
+    best = answer.best
+    if answer.owner == "depends":
+        sides = "; ".join(
+            f"{OWNER_WORDS[o]} for {', '.join(names)}" for o, names in answer.by_owner.items()
+        )
+        headline = f"It depends on the service — {sides}"
+    else:
+        rule = owner_rule_text(best.duty)
+        headline = f"{rule[0].upper()}{rule[1:]} — {best.service.name}: {best.duty.title}"
     if as_json:
         out.print_json(
             json.dumps(
                 {
                     "question": question,
-                    "answer": best.duty.owner,
-                    "answer_text": answer,
+                    "answer": answer.owner,
+                    "answer_text": headline,
+                    "by_owner": answer.by_owner,
                     "matches": [
                         {
                             "service": m.service.id,
@@ -322,17 +338,15 @@ def who(
             )
         )
         return
-    out.print(
-        f"[bold]{escape(answer[0].upper() + answer[1:])}[/] — {escape(best.service.name)}: "
-        f"{escape(best.duty.title)} [dim]({best.duty.id})[/]"
-    )
-    if len(matches) > 1:
-        out.print("\nOther matching duties:")
-        for m in matches[1:]:
-            out.print(
-                f"  [{OWNER_STYLE[m.duty.owner]}]{m.duty.owner:<8}[/] {escape(m.service.name)}: "
-                f"{escape(m.duty.title)} [dim]({m.duty.id})[/]"
-            )
+    out.print(f"[bold]{escape(headline)}[/]")
+    out.print("\nMatching duties:")
+    for m in matches:
+        out.print(
+            f"  [{OWNER_STYLE[m.duty.owner]}]{m.duty.owner:<8}[/] {escape(m.service.name)}: "
+            f"{escape(m.duty.title)} [dim]({m.duty.id})[/]"
+        )
+        if m.duty.owner_depends_on:
+            out.print(f"           ⚙ {escape(owner_rule_text(m.duty))}")
 
 
 def main() -> None:

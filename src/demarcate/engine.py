@@ -85,7 +85,8 @@ def evaluate(spec: CheckSpec, res: Resource, inv: Inventory) -> Result | None:
         return Result(Status.UNKNOWN, exc.reason)
     except Exception as exc:
         return Result(
-            Status.UNKNOWN, f"check {spec.id} could not judge {res.label}: {type(exc).__name__}: {exc}"
+            Status.UNKNOWN,
+            f"check {spec.id} could not judge {res.label}: {type(exc).__name__}: {exc}",
         )
 
 

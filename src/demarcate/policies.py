@@ -86,9 +86,9 @@ def public_statements(policy: dict[str, Any] | None) -> list[dict[str, Any]]:
     for stmt in statements(policy):
         if stmt.get("Effect") != "Allow":
             continue
-        if any(p in ("*", "arn:aws:iam::*:root") for p in principals(stmt)):
-            if not is_restricted_by_condition(stmt):
-                found.append(stmt)
+        anyone = any(p in ("*", "arn:aws:iam::*:root") for p in principals(stmt))
+        if anyone and not is_restricted_by_condition(stmt):
+            found.append(stmt)
     return found
 
 

@@ -34,7 +34,13 @@ def test_public_key_policy_fails_and_scoped_passes(aws, scan):
     policy = {
         "Version": "2012-10-17",
         "Statement": [
-            {"Sid": "Anyone", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*"}
+            {
+                "Sid": "Anyone",
+                "Effect": "Allow",
+                "Principal": {"AWS": "*"},
+                "Action": "kms:Decrypt",
+                "Resource": "*",
+            }
         ],
     }
     aws.client("kms").put_key_policy(KeyId=opened, PolicyName="default", Policy=json.dumps(policy))
@@ -77,7 +83,10 @@ def test_access_denied_makes_unknown_not_pass(aws, scan, monkeypatch):
     def deny(self, operation_name, api_params):
         if operation_name == "GetKeyRotationStatus":
             raise ClientError(
-                {"Error": {"Code": "AccessDeniedException", "Message": "no"}, "ResponseMetadata": {"HTTPStatusCode": 400}},
+                {
+                    "Error": {"Code": "AccessDeniedException", "Message": "no"},
+                    "ResponseMetadata": {"HTTPStatusCode": 400},
+                },
                 operation_name,
             )
         return original(self, operation_name, api_params)

@@ -46,7 +46,7 @@ def cmk_rotation(key: KmsKey, inv: Inventory) -> Result | None:
     cis=("2.21",),
     fsbp=("KMS.5",),
     remediation=Remediation(
-        console="KMS > key > Key policy > Edit: replace Principal \"*\" with named accounts or roles.",
+        console='KMS > key > Key policy > Edit: replace Principal "*" with named accounts or roles.',
         cli="aws kms put-key-policy --key-id <key-id> --policy-name default --policy file://policy.json",
         terraform='resource "aws_kms_key" "this" {\n  policy = data.aws_iam_policy_document.key.json  # no "*" principal\n}',
     ),

@@ -53,7 +53,7 @@ class Result:
     evidence: str
 
 
-class Unknown(Exception):  # noqa: N818 - it is a value the engine turns into a status
+class Unknown(Exception):
     """Raised by a check when an attribute it needs is unknown."""
 
     def __init__(self, reason: str) -> None:
@@ -118,7 +118,7 @@ F = TypeVar("F", bound=CheckFn)
 
 def check(
     *,
-    id: str,  # noqa: A002 - the metadata field is called id everywhere
+    id: str,
     title: str,
     duty: str,
     severity: Severity,

@@ -121,4 +121,6 @@ def check_references(model: Model) -> None:
             if table == "best_practices" and row.service not in known_services:
                 problems.append(f"{label}: unknown service {row.service!r}")
     if problems:
-        raise ModelError("model data has %d problem(s):\n- " % len(problems) + "\n- ".join(problems))
+        raise ModelError(
+            "model data has %d problem(s):\n- " % len(problems) + "\n- ".join(problems)
+        )

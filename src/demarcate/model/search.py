@@ -10,9 +10,57 @@ from dataclasses import dataclass
 from demarcate.model.schema import Duty, Model, Service
 
 STOPWORDS = frozenset(
-    "a an the of for to in on and or is are be who whom whose which what does do did "
-    "i we you my our your it its this that these those with by at from should must "
-    "responsible responsibility job duty task handle handles handling takes care".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "for",
+        "to",
+        "in",
+        "on",
+        "and",
+        "or",
+        "is",
+        "are",
+        "be",
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "what",
+        "does",
+        "do",
+        "did",
+        "i",
+        "we",
+        "you",
+        "my",
+        "our",
+        "your",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "with",
+        "by",
+        "at",
+        "from",
+        "should",
+        "must",
+        "responsible",
+        "responsibility",
+        "job",
+        "duty",
+        "task",
+        "handle",
+        "handles",
+        "handling",
+        "takes",
+        "care",
+    ]
 )
 SYNONYMS = {
     "os": ["operating", "system"],
@@ -34,10 +82,19 @@ SYNONYMS = {
 }
 
 
+SUFFIXES = ("ations", "ation", "ions", "ion", "ings", "ing", "ed", "es", "s")
+
+
 def stem(word: str) -> str:
-    for suffix in ("ing", "es", "ed", "s"):
+    """A light stemmer: encrypt/encrypted/encryption/encrypting all become 'encrypt'."""
+    if word.endswith("ss"):
+        return word
+    for suffix in SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
+            base = word[: -len(suffix)]
+            if len(base) > 3 and base[-1] == base[-2] and base[-1] not in "aeiouls":
+                base = base[:-1]  # logging -> log, mapping -> map
+            return base
     return word
 
 
@@ -101,3 +158,27 @@ def rank(model: Model, question: str, services: list[str] | None = None) -> list
         matches.append(Match(svc, duty, round(score, 4)))
     matches.sort(key=lambda m: -m.score)
     return matches
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The answer: one owner, or "depends" with the services on each side."""
+
+    owner: str  # aws | customer | shared | depends
+    best: Match
+    by_owner: dict[str, list[str]]
+
+
+def verdict(matches: list[Match], closeness: float = 0.6) -> Verdict:
+    """One owner when the strong matches agree; otherwise say it depends on the service."""
+    best = matches[0]
+    strong = [m for m in matches if m.score >= closeness * best.score]
+    by_owner: dict[str, list[str]] = {}
+    for m in strong:
+        names = by_owner.setdefault(m.duty.owner, [])
+        if m.service.name not in names:
+            names.append(m.service.name)
+    owners = set(by_owner)
+    if len(owners) > 1 and len({m.service.id for m in strong}) > 1:
+        return Verdict("depends", best, by_owner)
+    return Verdict(best.duty.owner, best, by_owner)

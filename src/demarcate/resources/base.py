@@ -114,7 +114,9 @@ class Inventory:
         with self._lock:
             self._by_type[resource.TYPE].append(resource)
 
-    def add_error(self, types: tuple[str, ...] | str, region: str, action: str, reason: str) -> None:
+    def add_error(
+        self, types: tuple[str, ...] | str, region: str, action: str, reason: str
+    ) -> None:
         if isinstance(types, str):
             types = (types,)
         with self._lock:

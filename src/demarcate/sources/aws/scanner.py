@@ -65,7 +65,14 @@ def scan_account(
     tasks: list[tuple[Collector, str]] = []
     for col in collectors:
         if col.scope == "global":
-            tasks.append((col, GLOBAL_REGION if GLOBAL_REGION in chosen_regions or not chosen_regions else chosen_regions[0]))
+            tasks.append(
+                (
+                    col,
+                    GLOBAL_REGION
+                    if GLOBAL_REGION in chosen_regions or not chosen_regions
+                    else chosen_regions[0],
+                )
+            )
         else:
             tasks.extend((col, region) for region in chosen_regions)
     done = 0

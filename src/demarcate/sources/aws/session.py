@@ -21,10 +21,12 @@ from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
-    ConnectionError as BotoConnectionError,
     EndpointConnectionError,
     NoCredentialsError,
     NoRegionError,
+)
+from botocore.exceptions import (
+    ConnectionError as BotoConnectionError,
 )
 
 T = TypeVar("T")
@@ -186,10 +188,17 @@ class AwsContext:
                 error=f"{self.action_of(client, operation)} unreachable: {exc}", code="Unreachable"
             )
         except (NoCredentialsError, NoRegionError) as exc:
-            return Outcome(error=f"{self.action_of(client, operation)}: {exc}", code="NoCredentials")
+            return Outcome(
+                error=f"{self.action_of(client, operation)}: {exc}", code="NoCredentials"
+            )
         except BotoCoreError as exc:
             return Outcome(
                 error=f"{self.action_of(client, operation)} failed: {exc}", code=type(exc).__name__
+            )
+        except NotImplementedError:  # an emulator (moto in-process) without this API
+            return Outcome(
+                error=f"{self.action_of(client, operation)} is not supported by this endpoint",
+                code="NotImplemented",
             )
 
     def paginate(
@@ -221,6 +230,11 @@ class AwsContext:
             return Outcome(
                 error=f"{self.action_of(client, operation)} failed: {exc}", code=type(exc).__name__
             )
+        except NotImplementedError:  # an emulator (moto in-process) without this API
+            return Outcome(
+                error=f"{self.action_of(client, operation)} is not supported by this endpoint",
+                code="NotImplemented",
+            )
 
     def _client_error(
         self, client: Any, operation: str, exc: ClientError, absent: Iterable[str]
@@ -235,7 +249,7 @@ class AwsContext:
             reason = f"{action} denied ({code}): grant {action} to the scanning role"
         elif code in THROTTLE_CODES or status == 429:
             reason = f"{action} throttled ({code}) after retries"
-        elif status == 500 and "not yet implemented" in str(err.get("Message", "")).lower():
+        elif status in (500, 501) and "implemented" in str(err.get("Message", "")).lower():
             reason = f"{action} is not supported by this endpoint"
         else:
             reason = f"{action} failed ({code}): {err.get('Message', '')}".strip()
