@@ -27,7 +27,7 @@ def _fingerprint() -> str:
 
 
 def setup() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older python
         sys.exit(f"demarcate needs Python >= 3.11 (this is {sys.version.split()[0]})")
     if not PY.exists():
         print(f"creating virtual environment in {VENV}", flush=True)

@@ -121,6 +121,5 @@ def check_references(model: Model) -> None:
             if table == "best_practices" and row.service not in known_services:
                 problems.append(f"{label}: unknown service {row.service!r}")
     if problems:
-        raise ModelError(
-            "model data has %d problem(s):\n- " % len(problems) + "\n- ".join(problems)
-        )
+        listing = "\n- ".join(problems)
+        raise ModelError(f"model data has {len(problems)} problem(s):\n- {listing}")
