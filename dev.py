@@ -57,7 +57,7 @@ def main(argv: list[str]) -> int:
     if task == "demo":
         return run("demarcate", "scan", "demo", *extra)
     if task == "test":
-        rc = run("python", "-m", "pytest", "-n", "auto", *extra)
+        rc = run("python", "-m", "pytest", "-n", "auto", "--dist", "loadfile", *extra)
         if rc == 5:  # pytest: no tests collected
             print("no tests collected")
             return 0

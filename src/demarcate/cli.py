@@ -7,7 +7,8 @@ import io
 import json
 import sys
 from enum import Enum
-from typing import Annotated, NoReturn
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -33,7 +34,7 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-out = Console(soft_wrap=False)
+out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True)
 
 
@@ -347,6 +348,232 @@ def who(
         )
         if m.duty.owner_depends_on:
             out.print(f"           ⚙ {escape(owner_rule_text(m.duty))}")
+
+
+# ---------------------------------------------------------------------------- scanning
+
+scan_app = typer.Typer(
+    help="Scan an estate and assess your side of the line.", no_args_is_help=True
+)
+app.add_typer(scan_app, name="scan")
+
+
+class SeverityOpt(str, Enum):
+    critical = "critical"
+    high = "high"
+    medium = "medium"
+    low = "low"
+    informational = "informational"
+
+
+def _progress() -> tuple[Any, Any]:
+    """A progress bar on stderr (quiet when stderr is not a terminal)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn("[bold]scanning[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+    task = bar.add_task("", total=None)
+
+    def update(label: str, done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total, description=label)
+
+    return bar, update
+
+
+def _finish(outcome: Any, output: Path | None, fail_on: SeverityOpt | None, quiet: bool) -> None:
+    from demarcate.checks.registry import SEVERITY_ORDER
+    from demarcate.outputs import terminal
+    from demarcate.outputs.atomic import write_atomic
+    from demarcate.outputs.json_report import dumps
+
+    report = outcome.report
+    if output:
+        write_atomic(output, dumps(report))
+        err.print(f"wrote {output}")
+    if not quiet:
+        terminal.render(report, out)
+    if fail_on:
+        threshold = SEVERITY_ORDER[fail_on.value]
+        worst = [
+            f
+            for f in report["findings"]
+            if f["status"] == "FAIL" and SEVERITY_ORDER.get(f["severity"], 0) >= threshold
+        ]
+        if worst:
+            err.print(f"{len(worst)} failed finding(s) at or above {fail_on.value}")
+            raise typer.Exit(1)
+
+
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the JSON result to this file.")
+]
+FailOnOpt = Annotated[
+    SeverityOpt | None,
+    typer.Option("--fail-on", help="Exit 1 if any check fails at this severity or above."),
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No terminal summary.")]
+
+
+@scan_app.command("aws")
+def scan_aws(
+    profile: Annotated[
+        str | None, typer.Option(help="AWS profile (default credential chain).")
+    ] = None,
+    region: Annotated[
+        list[str] | None,
+        typer.Option("--region", "-r", help="Limit to these regions (repeatable)."),
+    ] = None,
+    service: Annotated[
+        list[str] | None,
+        typer.Option("--service", "-s", help="Limit to these services (repeatable)."),
+    ] = None,
+    endpoint_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Custom endpoint (moto, private endpoints); AWS_ENDPOINT_URL also works."
+        ),
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, max=128, help="Concurrent API workers.")] = 16,
+    output: OutputOpt = None,
+    fail_on: FailOnOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Scan a live AWS account (read-only) across every enabled region."""
+    from demarcate.scan_runner import run_live_scan
+    from demarcate.sources.aws.scanner import ScanError
+
+    model = load()
+    services = None
+    if service:
+        try:
+            services = [resolve_service(model, s).id for s in service]
+        except UnknownId as exc:
+            fail(str(exc))
+    bar, update = _progress()
+    try:
+        with bar:
+            outcome = run_live_scan(
+                profile=profile,
+                endpoint_url=endpoint_url,
+                regions=region,
+                services=services,
+                workers=workers,
+                progress=update,
+            )
+    except ScanError as exc:
+        fail(str(exc), 3)
+    except Exception as exc:  # botocore profile/credential errors before any call
+        if type(exc).__name__ in ("ProfileNotFound", "NoCredentialsError", "NoRegionError"):
+            fail(str(exc), 3)
+        raise
+    _finish(outcome, output, fail_on, quiet)
+
+
+@scan_app.command("demo")
+def scan_demo(
+    output: OutputOpt = None,
+    fail_on: FailOnOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Scan the embedded demo account (moto, in-process; no credentials, no network)."""
+    from demarcate.scan_runner import run_demo_scan
+
+    bar, update = _progress()
+    err.print("seeding the demo account (in-process emulator) …")
+    with bar:
+        outcome = run_demo_scan(progress=update)
+    _finish(outcome, output, fail_on, quiet)
+
+
+# ------------------------------------------------------------------------ checks, policy
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@app.command("checks")
+def list_checks(
+    service: Annotated[
+        list[str] | None, typer.Option("--service", "-s", help="Filter by service.")
+    ] = None,
+    duty: Annotated[str | None, typer.Option(help="Filter by duty id.")] = None,
+    severity: Annotated[SeverityOpt | None, typer.Option(help="Filter by severity.")] = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+) -> None:
+    """List the checks, with the duty each one verifies."""
+    from demarcate.checks.registry import load_checks
+
+    model = load()
+    try:
+        services = {resolve_service(model, s).id for s in service} if service else None
+        if duty:
+            find_duty(model, duty)
+    except UnknownId as exc:
+        fail(str(exc))
+    specs = [
+        c
+        for c in load_checks().values()
+        if (not services or c.service in services)
+        and (not duty or c.duty == duty)
+        and (not severity or c.severity == severity.value)
+    ]
+    specs.sort(key=lambda c: (c.service, c.id))
+    if fmt is ListFormat.json:
+        out.print_json(
+            json.dumps(
+                [
+                    {
+                        "id": c.id,
+                        "title": c.title,
+                        "service": c.service,
+                        "duty_id": c.duty,
+                        "severity": c.severity,
+                        "resource_type": c.resource_type,
+                        "cis": list(c.cis),
+                        "aws_fsbp": list(c.fsbp),
+                        "securityhub": list(c.securityhub),
+                        "live_only": c.live_only,
+                        "remediation": {
+                            "console": c.remediation.console,
+                            "cli": c.remediation.cli,
+                            "terraform": c.remediation.terraform,
+                        },
+                    }
+                    for c in specs
+                ]
+            )
+        )
+        return
+    table = Table(title=f"{len(specs)} checks")
+    for col in ("Check", "Severity", "Duty", "Resource", "CIS / FSBP"):
+        table.add_column(col)
+    for c in specs:
+        table.add_row(
+            f"{escape(c.id)}\n[dim]{escape(c.title)}[/]",
+            c.severity,
+            c.duty,
+            c.resource_type,
+            ", ".join([*(f"CIS {i}" for i in c.cis), *c.fsbp, *c.securityhub]),
+        )
+    out.print(table)
+
+
+@app.command()
+def policy() -> None:
+    """Print the scanner's least-privilege, read-only IAM policy (JSON)."""
+    from demarcate.policy import policy_json
+
+    sys.stdout.write(policy_json())
 
 
 def main() -> None:
