@@ -103,7 +103,9 @@ class Assessment:
         duties = [d for s in self.services for d in s.customer]
         return {
             "findings": len(self.findings),
-            "by_status": {s.value: by_status.get(s.value, 0) for s in Status if s is not Status.MANUAL},
+            "by_status": {
+                s.value: by_status.get(s.value, 0) for s in Status if s is not Status.MANUAL
+            },
             "failed_by_severity": dict(
                 sorted(
                     Counter(f.severity for f in failed).items(),
@@ -132,7 +134,9 @@ def services_in_use(inv: Inventory, findings: list[Finding]) -> dict[str, int]:
 def rollup(duty: Duty, findings: list[Finding]) -> DutyResult:
     counts = Counter(f.status.value for f in findings)
     status = next((s for s in ROLLUP_ORDER if counts.get(s)), NOT_APPLICABLE)
-    failing = sorted({f.resource_name or f.resource_id for f in findings if f.status is Status.FAIL})
+    failing = sorted(
+        {f.resource_name or f.resource_id for f in findings if f.status is Status.FAIL}
+    )
     worst = max(
         (f.severity for f in findings if f.status is Status.FAIL),
         key=lambda s: SEVERITY_ORDER.get(s, 0),

@@ -22,7 +22,6 @@ RESTRICTING_CONDITION_KEYS = frozenset(
         "aws:resourceorgid",
         "kms:calleraccount",
         "kms:viaservice",
-        "lambda:functionurlauthtype",
         "s3:dataaccesspointaccount",
     }
 )

@@ -101,7 +101,8 @@ def test_scan_writes_the_documented_json(scanned):
     legacy = [
         f
         for f in report["findings"]
-        if f["check_id"] == "kms-cmk-rotation-enabled" and f["resource_name"] == "demo-legacy-no-rotation"
+        if f["check_id"] == "kms-cmk-rotation-enabled"
+        and f["resource_name"] == "demo-legacy-no-rotation"
     ]
     assert [f["status"] for f in legacy] == ["FAIL"]
     services = {m["service"]: m for m in report["matrix"]}
@@ -149,7 +150,14 @@ def test_fail_on_exits_1_when_failures_at_threshold(server_url, tmp_path):
 
 def test_unreachable_endpoint_is_a_clear_error(tmp_path):
     proc = _cli(
-        ["scan", "aws", "--endpoint-url", f"http://127.0.0.1:{_free_port()}", "--region", "us-east-1"],
+        [
+            "scan",
+            "aws",
+            "--endpoint-url",
+            f"http://127.0.0.1:{_free_port()}",
+            "--region",
+            "us-east-1",
+        ],
         tmp_path,
     )
     assert proc.returncode == 3

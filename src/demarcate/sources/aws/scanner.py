@@ -59,9 +59,7 @@ def scan_account(
     inv.account = ident.value.get("Account")
     chosen_regions = sorted(set(regions)) if regions else enabled_regions(ctx, inv)
     inv.regions = chosen_regions
-    collectors = [
-        c for c in load_collectors().values() if not services or c.service in set(services)
-    ]
+    collectors = select_collectors(services)
     tasks: list[tuple[Collector, str]] = []
     for col in collectors:
         if col.scope == "global":
@@ -94,6 +92,19 @@ def scan_account(
         services=sorted({c.service for c in collectors}),
     )
     return inv, meta
+
+
+def select_collectors(services: list[str] | None) -> list[Collector]:
+    """Collectors of the chosen services plus those feeding the chosen services' checks
+    (e.g. ``--service ec2`` also needs security groups, which the VPC collector reads)."""
+    everything = list(load_collectors().values())
+    if not services:
+        return everything
+    from demarcate.checks.registry import load_checks
+
+    wanted = set(services)
+    needed_types = {c.resource_type for c in load_checks().values() if c.service in wanted}
+    return [c for c in everything if c.service in wanted or needed_types & set(c.resource_types)]
 
 
 def _run(col: Collector, ctx: AwsContext, region: str, inv: Inventory) -> None:

@@ -28,6 +28,7 @@ from botocore.exceptions import (
 from botocore.exceptions import (
     ConnectionError as BotoConnectionError,
 )
+from botocore.parsers import ResponseParserError
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -67,7 +68,8 @@ IAM_ACTION_OVERRIDES: dict[str, str] = {
     "s3:GetBucketLifecycleConfiguration": "s3:GetLifecycleConfiguration",
     "s3:GetBucketReplication": "s3:GetReplicationConfiguration",
     "s3:GetObjectLockConfiguration": "s3:GetBucketObjectLockConfiguration",
-    "s3:GetPublicAccessBlock": "s3:GetAccountPublicAccessBlock",
+    "s3control:GetPublicAccessBlock": "s3:GetAccountPublicAccessBlock",
+    "s3:GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
     "s3:HeadBucket": "s3:ListBucket",
     "elasticloadbalancing:DescribeLoadBalancerPolicies": "elasticloadbalancing:DescribeLoadBalancerPolicies",
     "lambda:ListFunctions20150331": "lambda:ListFunctions",
@@ -80,9 +82,17 @@ IAM_ACTION_OVERRIDES: dict[str, str] = {
 }
 
 
-def iam_action(signing_name: str, operation: str) -> str:
+# Where the IAM prefix differs from the signing name.
+IAM_PREFIX = {"monitoring": "cloudwatch"}
+
+
+def iam_action(service_model: Any, operation: str) -> str:
     """The IAM action that authorises an API operation (e.g. s3:ListBuckets -> s3:ListAllMyBuckets)."""
-    raw = f"{signing_name}:{operation}"
+    by_service = f"{service_model.service_name}:{operation}"
+    if by_service in IAM_ACTION_OVERRIDES:
+        return IAM_ACTION_OVERRIDES[by_service]
+    prefix = IAM_PREFIX.get(service_model.signing_name, service_model.signing_name)
+    raw = f"{prefix}:{operation}"
     return IAM_ACTION_OVERRIDES.get(raw, raw)
 
 
@@ -112,7 +122,7 @@ class CallCounter:
         self.by_action: Counter[str] = Counter()
 
     def __call__(self, model: Any, **_: Any) -> None:
-        name = iam_action(model.service_model.signing_name, model.name)
+        name = iam_action(model.service_model, model.name)
         with self._lock:
             self.by_action[name] += 1
 
@@ -172,7 +182,7 @@ class AwsContext:
     @staticmethod
     def action_of(client: Any, operation: str) -> str:
         op_model = client.meta.service_model.operation_model(operation)
-        return iam_action(client.meta.service_model.signing_name, op_model.name)
+        return iam_action(client.meta.service_model, op_model.name)
 
     def call(
         self, client: Any, method: str, *, absent: Iterable[str] = (), **kwargs: Any
@@ -194,6 +204,12 @@ class AwsContext:
         except BotoCoreError as exc:
             return Outcome(
                 error=f"{self.action_of(client, operation)} failed: {exc}", code=type(exc).__name__
+            )
+        except ResponseParserError:  # an HTML error page where an AWS answer belongs
+            return Outcome(
+                error=f"{self.action_of(client, operation)} is not supported by this endpoint "
+                "(unparseable answer)",
+                code="Unparseable",
             )
         except NotImplementedError:  # an emulator (moto in-process) without this API
             return Outcome(
@@ -230,6 +246,12 @@ class AwsContext:
             return Outcome(
                 error=f"{self.action_of(client, operation)} failed: {exc}", code=type(exc).__name__
             )
+        except ResponseParserError:  # an HTML error page where an AWS answer belongs
+            return Outcome(
+                error=f"{self.action_of(client, operation)} is not supported by this endpoint "
+                "(unparseable answer)",
+                code="Unparseable",
+            )
         except NotImplementedError:  # an emulator (moto in-process) without this API
             return Outcome(
                 error=f"{self.action_of(client, operation)} is not supported by this endpoint",
@@ -245,14 +267,20 @@ class AwsContext:
             return Outcome(absent=True, code=code)
         action = self.action_of(client, operation)
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        message = " ".join(str(err.get("Message", "")).split())
+        if message.startswith("<"):  # an HTML error page, not an AWS error body
+            message = f"HTTP {status}"
+        message = message[:200]
         if code in DENIED_CODES or status == 403:
             reason = f"{action} denied ({code}): grant {action} to the scanning role"
         elif code in THROTTLE_CODES or status == 429:
             reason = f"{action} throttled ({code}) after retries"
-        elif status in (500, 501) and "implemented" in str(err.get("Message", "")).lower():
-            reason = f"{action} is not supported by this endpoint"
+        elif status in (500, 501) and (
+            "implemented" in message.lower() or message == f"HTTP {status}"
+        ):
+            reason = f"{action} is not supported by this endpoint ({message})"
         else:
-            reason = f"{action} failed ({code}): {err.get('Message', '')}".strip()
+            reason = f"{action} failed ({code}): {message}".strip()
         return Outcome(error=reason, code=code)
 
     def map(self, fn: Callable[[T], U], items: Iterable[T]) -> list[U]:
