@@ -388,7 +388,39 @@ def _progress() -> tuple[Any, Any]:
     return bar, update
 
 
-def _finish(outcome: Any, output: Path | None, fail_on: SeverityOpt | None, quiet: bool) -> None:
+def _formats(spec: str | None) -> list[str]:
+    from demarcate.outputs.formats import load_formats
+
+    if not spec:
+        return []
+    known = load_formats()
+    names = [n.strip() for n in spec.split(",") if n.strip()]
+    bad = [n for n in names if n not in known]
+    if bad:
+        fail(f"unknown format(s) {', '.join(bad)}; valid formats: {', '.join(sorted(known))}")
+    return names
+
+
+def write_reports(report: dict[str, Any], names: list[str], output_dir: Path, stem: str) -> None:
+    from demarcate.outputs.atomic import write_atomic
+    from demarcate.outputs.formats import load_formats
+
+    formats = load_formats()
+    for name in names:
+        fmt = formats[name]
+        path = output_dir / f"{stem}.{fmt.extension}"
+        write_atomic(path, fmt.render(report))
+        err.print(f"wrote {path}")
+
+
+def _finish(
+    outcome: Any,
+    output: Path | None,
+    fail_on: SeverityOpt | None,
+    quiet: bool,
+    formats: str | None = None,
+    output_dir: Path | None = None,
+) -> None:
     from demarcate.checks.registry import SEVERITY_ORDER
     from demarcate.outputs import terminal
     from demarcate.outputs.atomic import write_atomic
@@ -398,6 +430,9 @@ def _finish(outcome: Any, output: Path | None, fail_on: SeverityOpt | None, quie
     if output:
         write_atomic(output, dumps(report))
         err.print(f"wrote {output}")
+    names = _formats(formats)
+    if names:
+        write_reports(report, names, output_dir or Path("."), "demarcate-report")
     if not quiet:
         terminal.render(report, out)
     if fail_on:
@@ -420,6 +455,16 @@ FailOnOpt = Annotated[
     typer.Option("--fail-on", help="Exit 1 if any check fails at this severity or above."),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No terminal summary.")]
+FormatsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        help="Also write these formats, comma-separated (see `demarcate report --help`).",
+    ),
+]
+OutputDirOpt = Annotated[
+    Path | None, typer.Option("--output-dir", help="Directory for --format files (default: .).")
+]
 
 
 @scan_app.command("aws")
@@ -445,8 +490,11 @@ def scan_aws(
     output: OutputOpt = None,
     fail_on: FailOnOpt = None,
     quiet: QuietOpt = False,
+    formats: FormatsOpt = None,
+    output_dir: OutputDirOpt = None,
 ) -> None:
     """Scan a live AWS account (read-only) across every enabled region."""
+    _formats(formats)
     from demarcate.scan_runner import run_live_scan
     from demarcate.sources.aws.scanner import ScanError
 
@@ -474,7 +522,7 @@ def scan_aws(
         if type(exc).__name__ in ("ProfileNotFound", "NoCredentialsError", "NoRegionError"):
             fail(str(exc), 3)
         raise
-    _finish(outcome, output, fail_on, quiet)
+    _finish(outcome, output, fail_on, quiet, formats, output_dir)
 
 
 @scan_app.command("demo")
@@ -482,15 +530,44 @@ def scan_demo(
     output: OutputOpt = None,
     fail_on: FailOnOpt = None,
     quiet: QuietOpt = False,
+    formats: FormatsOpt = None,
+    output_dir: OutputDirOpt = None,
 ) -> None:
     """Scan the embedded demo account (moto, in-process; no credentials, no network)."""
     from demarcate.scan_runner import run_demo_scan
 
+    _formats(formats)
     bar, update = _progress()
     err.print("seeding the demo account (in-process emulator) …")
     with bar:
         outcome = run_demo_scan(progress=update)
-    _finish(outcome, output, fail_on, quiet)
+    _finish(outcome, output, fail_on, quiet, formats, output_dir)
+
+
+@app.command()
+def report(
+    result: Annotated[Path, typer.Argument(help="A JSON result written by `scan … --output`.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Formats, comma-separated.")] = "json",
+    output_dir: Annotated[
+        Path | None, typer.Option("--output-dir", help="Write files here instead of stdout.")
+    ] = None,
+) -> None:
+    """Render a saved scan result to other formats, without rescanning."""
+    from demarcate.outputs.formats import load_formats
+
+    names = _formats(fmt)
+    try:
+        data = json.loads(result.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        fail(f"cannot read {result}: {exc}")
+    if not isinstance(data, dict) or "schema_version" not in data or "findings" not in data:
+        fail(f"{result} is not a demarcate scan result (no schema_version/findings)")
+    if output_dir is None:
+        if len(names) != 1:
+            fail("several formats need --output-dir")
+        sys.stdout.write(load_formats()[names[0]].render(data))
+        return
+    write_reports(data, names, output_dir, result.stem)
 
 
 # ------------------------------------------------------------------------ checks, policy

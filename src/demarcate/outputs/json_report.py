@@ -10,6 +10,7 @@ from typing import Any
 from demarcate import __version__
 from demarcate.assess import Assessment
 from demarcate.checks.registry import SEVERITY_ORDER, Status
+from demarcate.outputs.formats import output_format
 from demarcate.resources.base import Inventory
 
 SCHEMA_VERSION = "1.0"
@@ -77,3 +78,8 @@ def build_report(info: ScanInfo, inv: Inventory, assessment: Assessment) -> dict
 
 def dumps(report: dict[str, Any]) -> str:
     return json.dumps(report, indent=2, sort_keys=False, default=str) + "\n"
+
+
+@output_format("json", extension="json", description="the full result (schema_version 1.0)")
+def render_json(report: dict[str, Any]) -> str:
+    return dumps(report)
