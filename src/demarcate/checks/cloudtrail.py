@@ -213,6 +213,51 @@ def s3_read_events(acct: CloudTrailAccount, inv: Inventory) -> Result | None:
 
 
 @check(
+    id="cloudtrail-trail-logging",
+    title="CloudTrail trails are logging",
+    duty="cloudtrail.trail-configuration",
+    severity="high",
+    resource_type=Trail,
+    rationale="A trail that is stopped records nothing: API activity goes unaudited while it looks configured.",
+    remediation=Remediation(
+        console="CloudTrail > Trails > <trail> > Start logging.",
+        cli="aws cloudtrail start-logging --name <trail>",
+        terraform='resource "aws_cloudtrail" "main" {\n  enable_logging = true\n}',
+    ),
+)
+def trail_logging(trail: Trail, inv: Inventory) -> Result | None:
+    if not _own(trail, inv):
+        return None
+    if need(trail, "is_logging"):
+        return passed(f"trail {trail.label}: logging is on")
+    return failed(f"trail {trail.label}: logging is stopped")
+
+
+@check(
+    id="cloudtrail-trail-all-management-events",
+    title="CloudTrail trails record both read and write management events",
+    duty="cloudtrail.event-selectors",
+    severity="medium",
+    resource_type=Trail,
+    rationale="Recording only read or only write events (or none) leaves a class of API activity unaudited.",
+    remediation=Remediation(
+        console="CloudTrail > Trails > <trail> > Management events > Edit > API activity: Read and Write.",
+        cli="aws cloudtrail put-event-selectors --trail-name <trail> --event-selectors "
+        '\'[{"ReadWriteType":"All","IncludeManagementEvents":true}]\'',
+        terraform='resource "aws_cloudtrail" "main" {\n  event_selector {\n    read_write_type           = "All"\n'
+        "    include_management_events = true\n  }\n}",
+    ),
+)
+def trail_all_management_events(trail: Trail, inv: Inventory) -> Result | None:
+    if not _own(trail, inv):
+        return None
+    mgmt = need(trail, "management_events_read_write")
+    if mgmt == "All":
+        return passed(f"trail {trail.label}: records read and write management events")
+    return failed(f"trail {trail.label}: management events recorded: {mgmt}")
+
+
+@check(
     id="cloudtrail-log-file-validation",
     title="CloudTrail trails have log file integrity validation enabled",
     duty="cloudtrail.log-integrity-validation",

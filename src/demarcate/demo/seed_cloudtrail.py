@@ -167,5 +167,13 @@ def seed(session: boto3.Session, regions: list[str]) -> None:
     ct.start_logging(Name="demo-org-trail")
 
     # Planted: single-region, no validation, no KMS, no CloudWatch Logs, public bucket.
+    # Also planted: it records only read management events, and a third trail is stopped.
     ct.create_trail(Name="demo-legacy-trail", S3BucketName=OPEN_BUCKET)
+    ct.put_event_selectors(
+        TrailName="demo-legacy-trail",
+        EventSelectors=[{"ReadWriteType": "ReadOnly", "IncludeManagementEvents": True}],
+    )
     ct.start_logging(Name="demo-legacy-trail")
+    ct.create_trail(
+        Name="demo-stopped-trail", S3BucketName=GOOD_BUCKET, EnableLogFileValidation=True
+    )
