@@ -18,6 +18,7 @@ from typing import Any
 from demarcate.checks.registry import SEVERITY_ORDER, CheckSpec, Status
 from demarcate.engine import Finding
 from demarcate.model.schema import Duty, Model, Service
+from demarcate.ownership import Split, resolve
 from demarcate.resources.base import RESOURCE_TYPES, Inventory
 
 NOT_APPLICABLE = "NOT_APPLICABLE"
@@ -59,6 +60,7 @@ class ServiceResult:
     resources: int
     aws: list[Duty]
     customer: list[DutyResult]
+    ownership: list[Split] = field(default_factory=list)
 
     @property
     def status_counts(self) -> dict[str, int]:
@@ -84,6 +86,7 @@ class ServiceResult:
             ],
             "customer_duties": [d.as_dict() for d in self.customer],
             "status_counts": self.status_counts,
+            "ownership": [o.as_dict() for o in self.ownership],
         }
 
 
@@ -169,6 +172,7 @@ def assess(
     checks_by_duty: dict[str, list[str]] = defaultdict(list)
     for spec in (checks or {}).values():
         checks_by_duty[spec.duty].append(spec.id)
+    splits = resolve(model, inv)
     results: list[ServiceResult] = []
     for svc in model.services:
         if svc.id not in in_use:
@@ -186,5 +190,13 @@ def assess(
             if attestations and duty.id in attestations:
                 res.attestation = attestations[duty.id]
             customer.append(res)
-        results.append(ServiceResult(svc, in_use[svc.id], svc.duties_of("aws"), customer))
+        results.append(
+            ServiceResult(
+                svc,
+                in_use[svc.id],
+                svc.duties_of("aws"),
+                customer,
+                [o for o in splits if o.service.id == svc.id],
+            )
+        )
     return Assessment(model=model, services=results, findings=findings)

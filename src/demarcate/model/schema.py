@@ -50,6 +50,7 @@ class Condition(Strict):
     """
 
     attribute: str
+    text: str | None = None  # the condition in plain words, when the attribute name is not enough
     equals: Any = None
     not_equals: Any = None
     one_of: list[Any] | None = None
@@ -70,6 +71,8 @@ class Condition(Strict):
         return self
 
     def describe(self) -> str:
+        if self.text:
+            return self.text
         name = self.attribute.replace("_", " ").replace(".", " ")
         if self.is_set is not None:
             return f"{name} is {'set' if self.is_set else 'not set'}"

@@ -98,5 +98,5 @@ def owner_rule_text(duty: Duty) -> str:
     rule = duty.owner_depends_on
     if not rule:
         return base
-    parts = [f"{OWNER_WORDS[r.owner]} if {r.when.describe()}" for r in rule.rules]
-    return f"{base}; but {'; '.join(parts)} ({rule.resource_type})"
+    parts = [f"{OWNER_WORDS[r.owner]} when {r.when.describe()}" for r in rule.rules]
+    return f"{base}, but {'; '.join(parts)}"

@@ -80,6 +80,16 @@ def render(report: dict[str, Any], console: Console, top: int = 15) -> None:
         "[dim]AWS covers: duties AWS carries for you (inherited; evidence: SOC 1/2/3, ISO 27001/"
         "27017/27018, PCI DSS L1, HIPAA, FedRAMP). The other columns count YOUR duties.[/]"
     )
+    splits = [o for svc in report["matrix"] for o in svc.get("ownership", [])]
+    if splits:
+        console.print("[bold]Where the line falls in this estate[/]")
+        for split in splits:
+            console.print(f"  ⚙ {escape(split['summary'])}")
+            for group in split["split"]:
+                if group["owner"] != split["model_owner"]:
+                    console.print(
+                        f"      [dim]{escape(group['owner'])}: {escape(group['because'])}[/]"
+                    )
     failed = [f for f in report["findings"] if f["status"] == "FAIL"]
     if failed:
         worst = Table(title=f"Worst findings ({len(failed)} failed)", title_justify="left")

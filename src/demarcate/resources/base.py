@@ -39,6 +39,7 @@ class Resource(BaseModel):
 
     TYPE: ClassVar[str] = ""
     SERVICE: ClassVar[str] = ""
+    NOUN: ClassVar[str] = ""  # how a report names one of these ("region" for regional settings)
 
     id: str
     name: str | None = None

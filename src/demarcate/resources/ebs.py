@@ -44,6 +44,7 @@ class EbsEncryptionByDefault(Resource):
 
     TYPE: ClassVar[str] = "ebs.encryption_by_default"
     SERVICE: ClassVar[str] = "ebs"
+    NOUN: ClassVar[str] = "region"
 
     enabled: bool | None = None
     kms_key_id: str | None = None  # default key for new volumes (alias/aws/ebs unless changed)

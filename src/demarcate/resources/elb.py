@@ -50,3 +50,13 @@ class LoadBalancer(Resource):
     @property
     def internet_facing(self) -> bool | None:
         return None if self.scheme is None else self.scheme == "internet-facing"
+
+    @property
+    def certificate_source(self) -> str | None:
+        """Who renews the listeners' certificates: "acm", "iam", "" (no TLS listener)."""
+        if self.listeners is None:
+            return None
+        arns = [a for lst in self.listeners for a in (lst.certificate_arns or [])]
+        if not arns:
+            return ""
+        return "iam" if any(":iam::" in a for a in arns) else "acm"
