@@ -22,7 +22,7 @@ def _backdate_secret(region: str, name: str, days: int) -> None:
         from moto.secretsmanager.models import secretsmanager_backends
 
         secret = secretsmanager_backends[DEMO_ACCOUNT][region].secrets[name]
-        secret.created_date = int(time.time()) - days * 86400
+        secret.created_date = int(time.time()) - days * 86400  # type: ignore[union-attr]
     except Exception:  # not moto in-process, or its internals changed: leave it young
         return
 

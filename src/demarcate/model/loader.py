@@ -87,7 +87,7 @@ def check_references(model: Model) -> None:
                 problems.append(f"{label} id {value!r} is used {count} times")
     for table in TABLES:
         rows = getattr(model, table)
-        ids = [getattr(r, "id", None) or getattr(r, "service", None) for r in rows]
+        ids = [str(getattr(r, "id", None) or getattr(r, "service", "")) for r in rows]
         for value, count in Counter(ids).items():
             if count > 1:
                 problems.append(f"{table}: id {value!r} is used {count} times")

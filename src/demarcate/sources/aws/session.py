@@ -169,7 +169,7 @@ class AwsContext:
                 if service == "s3control":
                     # With a custom endpoint the account-id host prefix would need DNS.
                     config = config.merge(Config(inject_host_prefix=not self.endpoint_url))
-                cli = self.session.client(
+                cli = self.session.client(  # type: ignore[call-overload]
                     service,
                     region_name=region,
                     endpoint_url=self.endpoint_url,

@@ -201,7 +201,9 @@ def _encryption(ctx: AwsContext, cli: Any, bucket: S3Bucket) -> None:
         bucket.mark_unknown(_error(got), *attrs)
         return
     rules = (got.value.get("ServerSideEncryptionConfiguration") or {}).get("Rules") or []
-    rule = next((r for r in rules if r.get("ApplyServerSideEncryptionByDefault")), {})
+    rule: dict[str, Any] = next(
+        (r for r in rules if r.get("ApplyServerSideEncryptionByDefault")), {}
+    )
     default = rule.get("ApplyServerSideEncryptionByDefault") or {}
     bucket.encryption_algorithm = default.get("SSEAlgorithm") or ""
     bucket.kms_key_id = default.get("KMSMasterKeyID") or ""
