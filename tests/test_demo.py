@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from demarcate.checks.registry import load_checks
 from demarcate.cli import app
+from demarcate.demo import EMULATOR_GAPS
 from demarcate.model.loader import get_model
 
 # Duties moto cannot plant a failure for (the check exists and is tested with a Stubber).
@@ -18,12 +19,7 @@ NO_PLANTED_FAILURE = {
     "ebs.volume-backup-strategy": "moto does not implement backup:ListProtectedResources",
 }
 # Checks whose demo result is UNKNOWN because moto lacks the API (never a silent PASS).
-MOTO_GAPS = {
-    "ebs-volume-backed-up": "backup:ListProtectedResources",
-    "ec2-instance-ssm-managed": "ssm:DescribeInstanceInformation",
-    "iam-access-analyzer-enabled": "access-analyzer:ListAnalyzers",
-    "iam-root-not-used-recently": "credential report has no <root_account> row",
-}
+MOTO_GAPS = EMULATOR_GAPS
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ saying whether the value is there, absent (a "not configured" error code), or un
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections import Counter
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 import boto3
 from botocore.config import Config
@@ -96,6 +98,40 @@ def iam_action(service_model: Any, operation: str) -> str:
     return IAM_ACTION_OVERRIDES.get(raw, raw)
 
 
+class UnsupportedOperation(Exception):
+    """The endpoint says it does not implement this operation: retrying cannot help."""
+
+
+def _not_implemented(response: Any = None, custom_endpoint: bool = False, **_: Any) -> None:
+    """``needs-retry`` hook that stops retries of answers saying "not implemented".
+
+    Raising here aborts botocore's retry loop; :meth:`AwsContext.call` turns it into UNKNOWN.
+    On a custom endpoint (an emulator, a proxy) an HTML 500 page is treated the same way.
+    """
+    if not response:
+        return
+    http = response[0]
+    if http is None or http.status_code not in (500, 501):
+        return
+    body = (http.content or b"")[:4000].lower()
+    if b"not implemented" in body or b"not been implemented" in body or b"notimplemented" in body:
+        raise UnsupportedOperation(f"HTTP {http.status_code}: not implemented")
+    if custom_endpoint and (b"<html" in body or b"<!doctype" in body):
+        raise UnsupportedOperation(f"HTTP {http.status_code}: an HTML error page")
+
+
+def _unprefix_host(request: Any = None, endpoint: str = "", **_: Any) -> None:
+    """S3 Control puts the account id in front of the host ("<account>.<host>"); a custom
+    endpoint (moto, a private endpoint) has no such DNS names, so send it to the endpoint."""
+    if request is None:
+        return
+    url = urlsplit(request.url)
+    want = urlsplit(endpoint).netloc
+    head, _, rest = url.netloc.partition(".")
+    if rest == want and head.isdigit():
+        request.url = urlunsplit(url._replace(netloc=want))
+
+
 @dataclass(frozen=True)
 class Outcome:
     """Result of one AWS read: a value, a known absence, or an error that makes it unknown."""
@@ -166,9 +202,6 @@ class AwsContext:
             cli = self._clients.get(key)
             if cli is None:
                 config = self.config
-                if service == "s3control":
-                    # With a custom endpoint the account-id host prefix would need DNS.
-                    config = config.merge(Config(inject_host_prefix=not self.endpoint_url))
                 cli = self.session.client(  # type: ignore[call-overload]
                     service,
                     region_name=region,
@@ -176,6 +209,16 @@ class AwsContext:
                     config=config,
                 )
                 cli.meta.events.register("before-call", self.counter)
+                service_id = cli.meta.service_model.service_id.hyphenize()
+                if service == "s3control" and self.endpoint_url:
+                    cli.meta.events.register(
+                        "before-sign.s3-control",
+                        functools.partial(_unprefix_host, endpoint=self.endpoint_url),
+                    )
+                cli.meta.events.register_first(
+                    f"needs-retry.{service_id}",
+                    functools.partial(_not_implemented, custom_endpoint=bool(self.endpoint_url)),
+                )
                 self._clients[key] = cli
             return cli
 
@@ -210,6 +253,11 @@ class AwsContext:
                 error=f"{self.action_of(client, operation)} is not supported by this endpoint "
                 "(unparseable answer)",
                 code="Unparseable",
+            )
+        except UnsupportedOperation as exc:
+            return Outcome(
+                error=f"{self.action_of(client, operation)} is not supported by this endpoint ({exc})",
+                code="NotImplemented",
             )
         except NotImplementedError:  # an emulator (moto in-process) without this API
             return Outcome(
@@ -251,6 +299,11 @@ class AwsContext:
                 error=f"{self.action_of(client, operation)} is not supported by this endpoint "
                 "(unparseable answer)",
                 code="Unparseable",
+            )
+        except UnsupportedOperation as exc:
+            return Outcome(
+                error=f"{self.action_of(client, operation)} is not supported by this endpoint ({exc})",
+                code="NotImplemented",
             )
         except NotImplementedError:  # an emulator (moto in-process) without this API
             return Outcome(
