@@ -388,6 +388,17 @@ def _progress() -> tuple[Any, Any]:
     return bar, update
 
 
+def _attestations(path: Path | None) -> dict[str, dict[str, str]] | None:
+    from demarcate.attestations import AttestationError, load_attestations
+
+    if path is None:
+        return None
+    try:
+        return load_attestations(path, load())
+    except AttestationError as exc:
+        fail(str(exc))
+
+
 def _formats(spec: str | None) -> list[str]:
     from demarcate.outputs.formats import load_formats
 
@@ -462,6 +473,10 @@ FormatsOpt = Annotated[
         help="Also write these formats, comma-separated (see `demarcate report --help`).",
     ),
 ]
+AttestOpt = Annotated[
+    Path | None,
+    typer.Option("--attestations", help="YAML file of attested MANUAL duties (who, when, note)."),
+]
 OutputDirOpt = Annotated[
     Path | None, typer.Option("--output-dir", help="Directory for --format files (default: .).")
 ]
@@ -492,9 +507,11 @@ def scan_aws(
     quiet: QuietOpt = False,
     formats: FormatsOpt = None,
     output_dir: OutputDirOpt = None,
+    attestations: AttestOpt = None,
 ) -> None:
     """Scan a live AWS account (read-only) across every enabled region."""
     _formats(formats)
+    attested = _attestations(attestations)
     from demarcate.scan_runner import run_live_scan
     from demarcate.sources.aws.scanner import ScanError
 
@@ -515,6 +532,7 @@ def scan_aws(
                 services=services,
                 workers=workers,
                 progress=update,
+                attestations=attested,
             )
     except ScanError as exc:
         fail(str(exc), 3)
@@ -532,15 +550,17 @@ def scan_demo(
     quiet: QuietOpt = False,
     formats: FormatsOpt = None,
     output_dir: OutputDirOpt = None,
+    attestations: AttestOpt = None,
 ) -> None:
     """Scan the embedded demo account (moto, in-process; no credentials, no network)."""
     from demarcate.scan_runner import run_demo_scan
 
     _formats(formats)
+    attested = _attestations(attestations)
     bar, update = _progress()
     err.print("seeding the demo account (in-process emulator) …")
     with bar:
-        outcome = run_demo_scan(progress=update)
+        outcome = run_demo_scan(progress=update, attestations=attested)
     _finish(outcome, output, fail_on, quiet, formats, output_dir)
 
 

@@ -71,6 +71,7 @@ def run_demo_scan(
     regions: list[str] | None = None,
     services: list[str] | None = None,
     on_seeded: Callable[[], None] | None = None,
+    attestations: dict[str, dict[str, str]] | None = None,
 ) -> ScanOutcome:
     """Seed the embedded moto account in-process and scan it like a real one."""
     from demarcate.demo import DEMO_REGIONS, demo_account
@@ -87,4 +88,5 @@ def run_demo_scan(
             max_attempts=2,
             source="demo",
             progress=progress,
+            attestations=attestations,
         )
