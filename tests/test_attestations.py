@@ -51,10 +51,30 @@ def test_attested_duty_shows_in_the_scan_result(tmp_path):
     )
     out = tmp_path / "r.json"
     result = CliRunner().invoke(
-        app, ["scan", "demo", "--quiet", "--output", str(out), "--attestations", str(path)]
+        app,
+        [
+            "scan",
+            "demo",
+            "--output",
+            str(out),
+            "--attestations",
+            str(path),
+            "--framework",
+            "cis-aws-v7.0.0",
+            "--format",
+            "csv,junit",
+            "--output-dir",
+            str(tmp_path),
+        ],
     )
     assert result.exit_code == 0, result.output
-    s3 = next(m for m in json.loads(out.read_text())["matrix"] if m["service"] == "s3")
+    report = json.loads(out.read_text())
+    # --framework scores the scan and prints it; --format writes the extra files
+    assert report["frameworks"][0]["framework"]["id"] == "cis-aws-v7.0.0"
+    assert "CIS AWS Foundations Benchmark" in result.output
+    assert (tmp_path / "demarcate-report.csv").exists()
+    assert (tmp_path / "demarcate-report.junit.xml").exists()
+    s3 = next(m for m in report["matrix"] if m["service"] == "s3")
     duty = next(d for d in s3["customer_duties"] if d["duty_id"] == "s3.iam-policies")
     assert duty["status"] == "MANUAL"
     assert duty["attestation"] == {
@@ -70,3 +90,8 @@ def test_bad_attestation_file_exits_2(tmp_path):
     result = CliRunner().invoke(app, ["scan", "demo", "--attestations", str(path)])
     assert result.exit_code == 2
     assert "unknown duty" in result.output
+
+
+def test_unknown_framework_exits_2():
+    result = CliRunner().invoke(app, ["scan", "demo", "--framework", "iso-9999"])
+    assert result.exit_code == 2

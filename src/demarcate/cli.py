@@ -388,6 +388,39 @@ def _progress() -> tuple[Any, Any]:
     return bar, update
 
 
+def _framework_ids(spec: str | None) -> list[str] | None:
+    from demarcate.compliance.frameworks import FrameworkError, get_framework
+
+    if not spec:
+        return None
+    ids = [f.strip() for f in spec.split(",") if f.strip()]
+    for fid in ids:
+        try:
+            get_framework(fid)
+        except FrameworkError as exc:
+            fail(str(exc))
+    return ids
+
+
+def _print_framework_score(fw: dict[str, Any]) -> None:
+    meta, overall = fw["framework"], fw["overall"]
+    pct = overall.get("score_percent")
+    by = overall["by_status"]
+    judged = "nothing judged" if pct is None else f"{pct:.0f}% of judged automated controls pass"
+    out.print(
+        f"[bold]{escape(meta['name'])}[/]: {judged} ({by.get('PASS', 0)} pass, "
+        f"{by.get('FAIL', 0)} fail, {by.get('UNKNOWN', 0)} unknown; {overall['manual']} manual, "
+        f"{overall['not_covered']} not covered)"
+    )
+    table = Table(show_header=True)
+    table.add_column("Section")
+    table.add_column("Score", justify="right")
+    for sec in fw["sections"]:
+        sp = sec.get("score_percent")
+        table.add_row(escape(str(sec["section"])), "—" if sp is None else f"{sp:.0f}%")
+    out.print(table)
+
+
 def _attestations(path: Path | None) -> dict[str, dict[str, str]] | None:
     from demarcate.attestations import AttestationError, load_attestations
 
@@ -431,6 +464,7 @@ def _finish(
     quiet: bool,
     formats: str | None = None,
     output_dir: Path | None = None,
+    frameworks: list[str] | None = None,
 ) -> None:
     from demarcate.checks.registry import SEVERITY_ORDER
     from demarcate.outputs import terminal
@@ -438,6 +472,10 @@ def _finish(
     from demarcate.outputs.json_report import dumps
 
     report = outcome.report
+    if frameworks:
+        from demarcate.compliance.frameworks import score
+
+        report["frameworks"] = [score(report, fid) for fid in frameworks]
     if output:
         write_atomic(output, dumps(report))
         err.print(f"wrote {output}")
@@ -446,6 +484,8 @@ def _finish(
         write_reports(report, names, output_dir or Path("."), "demarcate-report")
     if not quiet:
         terminal.render(report, out)
+        for fw in report.get("frameworks", []):
+            _print_framework_score(fw)
     if fail_on:
         threshold = SEVERITY_ORDER[fail_on.value]
         worst = [
@@ -476,6 +516,13 @@ FormatsOpt = Annotated[
 AttestOpt = Annotated[
     Path | None,
     typer.Option("--attestations", help="YAML file of attested MANUAL duties (who, when, note)."),
+]
+FrameworkOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--framework",
+        help="Score the scan against frameworks, comma-separated (see `demarcate frameworks`).",
+    ),
 ]
 OutputDirOpt = Annotated[
     Path | None, typer.Option("--output-dir", help="Directory for --format files (default: .).")
@@ -508,9 +555,11 @@ def scan_aws(
     formats: FormatsOpt = None,
     output_dir: OutputDirOpt = None,
     attestations: AttestOpt = None,
+    framework: FrameworkOpt = None,
 ) -> None:
     """Scan a live AWS account (read-only) across every enabled region."""
     _formats(formats)
+    framework_ids = _framework_ids(framework)
     attested = _attestations(attestations)
     from demarcate.scan_runner import run_live_scan
     from demarcate.sources.aws.scanner import ScanError
@@ -540,7 +589,7 @@ def scan_aws(
         if type(exc).__name__ in ("ProfileNotFound", "NoCredentialsError", "NoRegionError"):
             fail(str(exc), 3)
         raise
-    _finish(outcome, output, fail_on, quiet, formats, output_dir)
+    _finish(outcome, output, fail_on, quiet, formats, output_dir, framework_ids)
 
 
 @scan_app.command("demo")
@@ -551,17 +600,19 @@ def scan_demo(
     formats: FormatsOpt = None,
     output_dir: OutputDirOpt = None,
     attestations: AttestOpt = None,
+    framework: FrameworkOpt = None,
 ) -> None:
     """Scan the embedded demo account (moto, in-process; no credentials, no network)."""
     from demarcate.scan_runner import run_demo_scan
 
     _formats(formats)
+    framework_ids = _framework_ids(framework)
     attested = _attestations(attestations)
     bar, update = _progress()
     err.print("seeding the demo account (in-process emulator) …")
     with bar:
         outcome = run_demo_scan(progress=update, attestations=attested)
-    _finish(outcome, output, fail_on, quiet, formats, output_dir)
+    _finish(outcome, output, fail_on, quiet, formats, output_dir, framework_ids)
 
 
 @app.command()
@@ -671,6 +722,15 @@ def policy() -> None:
     from demarcate.policy import policy_json
 
     sys.stdout.write(policy_json())
+
+
+def _register_extensions() -> None:
+    from demarcate.cli_frameworks import register
+
+    register(app)
+
+
+_register_extensions()
 
 
 def main() -> None:
