@@ -256,7 +256,10 @@ def main() -> None:
         AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1"
     )
     print(
-        f"{'N':>3} {'resources':>9} {'wall_s':>7} {'calls':>6} {'calls/res':>9} {'peak_MB':>8}"
+        "calls = API calls demarcate counted; served = requests moto logged (same method for Prowler)"
+    )
+    print(
+        f"{'N':>3} {'resources':>9} {'wall_s':>7} {'calls':>6} {'served':>6} {'calls/res':>9} {'peak_MB':>8}"
         f"{'  prowler_s  prowler_calls  time_ratio  call_ratio' if args.prowler else ''}"
     )
     for n in sizes:
