@@ -641,6 +641,67 @@ def report(
     write_reports(data, names, output_dir, result.stem)
 
 
+@scan_app.command("iac")
+def scan_iac(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Terraform dirs, plan JSON, CloudFormation templates.")
+    ],
+    var: Annotated[
+        list[str] | None,
+        typer.Option("--var", help="Terraform variable override k=v (repeatable)."),
+    ] = None,
+    var_file: Annotated[
+        list[Path] | None, typer.Option("--var-file", help="A .tfvars file (repeatable).")
+    ] = None,
+    output: OutputOpt = None,
+    fail_on: FailOnOpt = None,
+    quiet: QuietOpt = False,
+    formats: FormatsOpt = None,
+    output_dir: OutputDirOpt = None,
+    attestations: AttestOpt = None,
+    framework: FrameworkOpt = None,
+) -> None:
+    """Scan Infrastructure-as-Code with the same checks as the live scan.
+
+    Exit codes: 0 done, 1 a check failed at --fail-on severity, 4 a file could not be parsed
+    (reported with path and line; everything else was still scanned).
+    """
+    from demarcate.checks.registry import load_checks
+    from demarcate.sources.iac.scan import run_iac_scan
+
+    _formats(formats)
+    framework_ids = _framework_ids(framework)
+    attested = _attestations(attestations)
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        fail(f"no such file or directory: {', '.join(missing)}")
+    variables: dict[str, str] = {}
+    for item in var or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            fail(f"--var needs key=value, got {item!r}")
+        variables[key] = value
+    outcome = run_iac_scan(list(paths), variables, list(var_file or []), attested)
+    outcome.report["scan"]["parse_errors"] = [
+        {"path": e.path, "line": e.line, "message": e.message} for e in outcome.parse_errors
+    ]
+    outcome.report["scan"]["not_applicable_checks"] = sorted(
+        c.id for c in load_checks().values() if c.live_only
+    )
+    for e in outcome.parse_errors:
+        err.print(f"[red]parse error[/] {escape(e.path)}:{e.line or '?'}: {escape(e.message)}")
+    for warning in getattr(outcome, "warnings", []):
+        err.print(f"[yellow]warning[/] {escape(warning)}")
+    try:
+        _finish(outcome, output, fail_on, quiet, formats, output_dir, framework_ids)
+    except typer.Exit as exc:
+        if outcome.parse_errors:
+            raise typer.Exit(4) from exc
+        raise
+    if outcome.parse_errors:
+        raise typer.Exit(4)
+
+
 # ------------------------------------------------------------------------ checks, policy
 
 

@@ -422,10 +422,29 @@ def test_subnet_nacl_of_public_instances(aws, scan):
     assert ko.duty_id == "ec2.network-acls"
     assert not [f for f in result.for_check(check) if private in f.resource_id]
 
-    # Without the vpc collector the ACL is unknown, never a PASS.
+    # `--service ec2` also runs the collectors its checks need (the VPC one for ACLs).
     alone = scan(aws, services=["ec2"]).one(check, guarded)
-    assert alone.status is Status.UNKNOWN
-    assert "was not collected (include the vpc service in the scan)" in alone.evidence
+    assert alone.status is Status.PASS
+
+
+def test_acl_unknown_when_not_collected_never_pass():
+    """Judged without the VPC collector's data, the ACL check is UNKNOWN, never a PASS."""
+    from demarcate.checks.registry import load_checks
+    from demarcate.engine import evaluate
+    from demarcate.resources.base import Inventory
+    from demarcate.resources.ec2 import Ec2Instance
+
+    inv = Inventory(account="123456789012")
+    instance = Ec2Instance(
+        id="i-1",
+        region="us-east-1",
+        state="running",
+        public_ips=["203.0.113.9"],
+        subnet_id="subnet-1",
+    )
+    result = evaluate(load_checks()["ec2-instance-subnet-nacl-blocks-admin-ports"], instance, inv)
+    assert result is not None and result.status is Status.UNKNOWN
+    assert "was not collected" in result.evidence
 
 
 def test_instance_volume_encryption(aws, scan):

@@ -38,7 +38,8 @@ def data_dir() -> Path:
 def _read_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            # C-accelerated safe loader when libyaml is present; both refuse Python tags.
+            return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise ModelError(f"{path}: not valid YAML: {exc}") from exc
 

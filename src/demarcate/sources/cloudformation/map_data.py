@@ -1,0 +1,331 @@
+"""RDS DB instances, DB clusters and parameter groups; DynamoDB tables.
+
+Defaults applied when a property is absent (CloudFormation / RDS / DynamoDB documentation):
+StorageEncrypted false (inherited from the source for snapshot restores and replicas, so then
+unknown), BackupRetentionPeriod 1, MultiAZ false, DeletionProtection false,
+AutoMinorVersionUpgrade true, EnableIAMDatabaseAuthentication false, no log exports, engine
+mode "provisioned". PubliclyAccessible has no fixed default (it follows whether the subnets'
+VPC has an internet gateway), so it stays unknown. Without DBParameterGroupName the engine's
+default group applies, whose values are not in the template (unknown). A custom parameter group
+that does not set the TLS parameter has the engine default for its family, where AWS
+documents it (:data:`TLS_DEFAULTS`).
+
+DynamoDB: BillingMode PROVISIONED, TableClass STANDARD, point-in-time recovery off, deletion
+protection off, SSESpecification off = an AWS owned key; SSEEnabled without KMSMasterKeyId =
+the AWS managed key aws/dynamodb.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from demarcate.resources.dynamodb import DynamoTable
+from demarcate.resources.rds import (
+    TRACKED_PARAMETERS,
+    DbCluster,
+    DbInstance,
+    DbParameterGroup,
+    parameter_group_id,
+)
+from demarcate.sources.cloudformation.intrinsics import ResRef, Unresolved
+from demarcate.sources.cloudformation.map_network import mark_subnets_in_use
+from demarcate.sources.cloudformation.stack import (
+    LogicalResource,
+    Props,
+    Stack,
+    assign,
+    finisher,
+    primary,
+    tags_of,
+    to_bool,
+    to_int,
+    to_str,
+    to_str_list,
+)
+
+# Engine default of the TLS-enforcing parameter by parameter group family (documented values);
+# families not matched here have an unknown default.
+TLS_DEFAULTS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (re.compile(r"^postgres(1[5-9]|[2-9]\d)$"), "rds.force_ssl", "1"),
+    (re.compile(r"^postgres(9\.\d|1[0-4])$"), "rds.force_ssl", "0"),
+    (re.compile(r"^mysql(5\.\d|8\.0)$"), "require_secure_transport", "0"),
+    (re.compile(r"^mariadb"), "require_secure_transport", "0"),
+    (re.compile(r"^aurora-mysql(5\.7|8\.0)$"), "require_secure_transport", "0"),
+    (re.compile(r"^aurora5\.6$"), "require_secure_transport", "0"),
+    (re.compile(r"^sqlserver"), "rds.force_ssl", "0"),
+)
+_TLS_PARAMETER_BY_FAMILY = (
+    ("aurora-postgresql", "rds.force_ssl"),
+    ("aurora-mysql", "require_secure_transport"),
+    ("aurora", "require_secure_transport"),
+    ("postgres", "rds.force_ssl"),
+    ("sqlserver", "rds.force_ssl"),
+    ("mysql", "require_secure_transport"),
+    ("mariadb", "require_secure_transport"),
+)
+_DEFAULT_GROUP = (
+    "no {prop}: the engine's default parameter group applies, and its values are not in "
+    "the template"
+)
+
+
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
+@primary("AWS::RDS::DBInstance")
+def db_instance(stack: Stack, lr: LogicalResource, p: Props) -> DbInstance:
+    key = stack.key_of(lr.logical_id)
+    res = DbInstance(id=key, name=key, region=stack.region, tags=tags_of(p))
+    res.arn = stack.arn("rds", f"db:{key}")
+    res.status = "available"
+    assign(res, "engine", _lower(to_str(p.get("Engine"))))
+    assign(res, "engine_version", to_str(p.get("EngineVersion")))
+    assign(res, "instance_class", to_str(p.get("DBInstanceClass")))
+    cluster = to_str(p.get("DBClusterIdentifier"), "")
+    assign(res, "cluster_id", cluster)
+    source = p.get("SourceDBInstanceIdentifier", p.get("SourceDBClusterIdentifier"))
+    assign(res, "replica_source", to_str(source, ""))
+    restored = (
+        source is not None or p.has("DBSnapshotIdentifier") or p.has("DBClusterSnapshotIdentifier")
+    )
+    public = to_bool(p.get("PubliclyAccessible"))
+    if public is None:
+        public = Unresolved(
+            "PubliclyAccessible is not set: the default depends on whether the subnets' VPC "
+            "has an internet gateway"
+        )
+    assign(res, "publicly_accessible", public)
+    encrypted = to_bool(p.get("StorageEncrypted"))
+    if encrypted is None:
+        encrypted = (
+            Unresolved("StorageEncrypted is not set: it is inherited from the source")
+            if restored
+            else False
+        )
+    assign(res, "storage_encrypted", encrypted)
+    assign(res, "kms_key_id", to_str(p.get("KmsKeyId"), ""))
+    assign(res, "backup_retention_period", to_int(p.get("BackupRetentionPeriod"), 1))
+    assign(res, "multi_az", to_bool(p.get("MultiAZ"), False))
+    assign(res, "deletion_protection", to_bool(p.get("DeletionProtection"), False))
+    assign(res, "auto_minor_version_upgrade", to_bool(p.get("AutoMinorVersionUpgrade"), True))
+    assign(
+        res,
+        "iam_database_authentication_enabled",
+        to_bool(p.get("EnableIAMDatabaseAuthentication"), False),
+    )
+    assign(
+        res,
+        "enabled_cloudwatch_logs_exports",
+        to_str_list(p.get("EnableCloudwatchLogsExports"), []),
+    )
+    group = to_str(p.get("DBParameterGroupName"))
+    if group is None:
+        group = Unresolved(_DEFAULT_GROUP.format(prop="DBParameterGroupName"))
+    assign(res, "parameter_group_names", [group])
+    assign(res, "ca_certificate", to_str(p.get("CACertificateIdentifier")))
+    subnet_group = p.get("DBSubnetGroupName")
+    if isinstance(subnet_group, ResRef):
+        mark_subnets_in_use(
+            stack, stack.extra.get("db_subnet_groups", {}).get(subnet_group.logical)
+        )
+    return res
+
+
+@primary("AWS::RDS::DBSubnetGroup")
+def db_subnet_group(stack: Stack, lr: LogicalResource, p: Props) -> None:
+    stack.extra.setdefault("db_subnet_groups", {})[lr.logical_id] = p.get("SubnetIds")
+
+
+@primary("AWS::RDS::DBCluster")
+def db_cluster(stack: Stack, lr: LogicalResource, p: Props) -> DbCluster:
+    key = stack.key_of(lr.logical_id)
+    res = DbCluster(id=key, name=key, region=stack.region, tags=tags_of(p))
+    res.arn = stack.arn("rds", f"cluster:{key}")
+    res.status = "available"
+    assign(res, "engine", _lower(to_str(p.get("Engine"))))
+    assign(res, "engine_version", to_str(p.get("EngineVersion")))
+    mode = to_str(p.get("EngineMode"), "provisioned")
+    assign(res, "engine_mode", mode)
+    encrypted = to_bool(p.get("StorageEncrypted"))
+    if encrypted is None:
+        if p.has("SnapshotIdentifier") or p.has("SourceDBClusterIdentifier"):
+            encrypted = Unresolved("StorageEncrypted is not set: it is inherited from the source")
+        else:
+            encrypted = mode == "serverless"  # Aurora Serverless v1 is always encrypted
+    assign(res, "storage_encrypted", encrypted)
+    assign(res, "kms_key_id", to_str(p.get("KmsKeyId"), ""))
+    assign(res, "backup_retention_period", to_int(p.get("BackupRetentionPeriod"), 1))
+    assign(res, "deletion_protection", to_bool(p.get("DeletionProtection"), False))
+    assign(
+        res,
+        "iam_database_authentication_enabled",
+        to_bool(p.get("EnableIAMDatabaseAuthentication"), False),
+    )
+    assign(
+        res,
+        "enabled_cloudwatch_logs_exports",
+        to_str_list(p.get("EnableCloudwatchLogsExports"), []),
+    )
+    group = to_str(p.get("DBClusterParameterGroupName"))
+    if group is None:
+        group = Unresolved(_DEFAULT_GROUP.format(prop="DBClusterParameterGroupName"))
+    assign(res, "parameter_group_names", [group])
+    public = to_bool(p.get("PubliclyAccessible"))
+    if public is not None:
+        assign(res, "publicly_accessible", public)
+    multi_az_cluster = p.has("DBClusterInstanceClass")  # a Multi-AZ DB cluster (not Aurora)
+    stack.extra.setdefault("clusters", {})[key] = {
+        "multi_az_cluster": bool(multi_az_cluster),
+        "auto_minor": to_bool(p.get("AutoMinorVersionUpgrade")),
+    }
+    return res
+
+
+def _parameter_group(stack: Stack, lr: LogicalResource, p: Props, kind: str) -> DbParameterGroup:
+    key = stack.key_of(lr.logical_id)
+    res = DbParameterGroup(
+        id=parameter_group_id(kind, key), name=key, region=stack.region, kind=kind, tags=tags_of(p)
+    )
+    family = to_str(p.get("Family"))
+    assign(res, "family", family)
+    params = p.get("Parameters", {})
+    if isinstance(params, Unresolved):
+        assign(res, "parameters", params)
+        return res
+    if not isinstance(params, dict):
+        res.mark_unknown("Parameters is not a map", "parameters")
+        return res
+    tracked: dict[str, Any] = {}
+    for name, value in params.items():
+        if name in TRACKED_PARAMETERS and value is not None:
+            tracked[name] = to_str(value)
+    if isinstance(family, str):
+        tls_param = next(
+            (prm for pre, prm in _TLS_PARAMETER_BY_FAMILY if family.startswith(pre)), None
+        )
+        if tls_param is not None and tls_param not in tracked:
+            default = next(
+                (
+                    v
+                    for pattern, prm, v in TLS_DEFAULTS
+                    if prm == tls_param and pattern.match(family)
+                ),
+                None,
+            )
+            if default is None:
+                tracked[tls_param] = Unresolved(
+                    f"{tls_param} is not set and the engine default for family {family} is "
+                    "not known offline"
+                )
+            else:
+                tracked[tls_param] = default
+    assign(res, "parameters", tracked)
+    return res
+
+
+@primary("AWS::RDS::DBParameterGroup")
+def db_parameter_group(stack: Stack, lr: LogicalResource, p: Props) -> DbParameterGroup:
+    return _parameter_group(stack, lr, p, "instance")
+
+
+@primary("AWS::RDS::DBClusterParameterGroup")
+def db_cluster_parameter_group(stack: Stack, lr: LogicalResource, p: Props) -> DbParameterGroup:
+    return _parameter_group(stack, lr, p, "cluster")
+
+
+@finisher
+def cluster_members(stack: Stack) -> None:
+    info = stack.extra.get("clusters", {})
+    instances = stack.built(DbInstance)
+    for cluster in stack.built(DbCluster):
+        members = [i for i in instances if i.cluster_id == cluster.id]
+        cluster.members = [m.id for m in members]
+        meta = info.get(cluster.id, {})
+        if meta.get("multi_az_cluster"):
+            cluster.multi_az = True  # Multi-AZ DB clusters always span three AZs
+        elif not members:
+            cluster.mark_unknown(
+                "no DB instance of this cluster is defined in the template", "multi_az"
+            )
+        elif len(members) == 1:
+            cluster.multi_az = False
+        else:
+            zones = [_zone(stack, m) for m in members]
+            if any(z is None for z in zones):
+                cluster.mark_unknown(
+                    "the cluster has several instances but not every one names its "
+                    "Availability Zone",
+                    "multi_az",
+                )
+            else:
+                cluster.multi_az = len(set(zones)) > 1
+        auto_minor = meta.get("auto_minor")
+        if auto_minor is None:
+            values = [m.auto_minor_version_upgrade for m in members]
+            auto_minor = all(v is True for v in values) if values else True
+            if values and any(v is None for v in values):
+                auto_minor = Unresolved("a member's AutoMinorVersionUpgrade is not known")
+        assign(cluster, "auto_minor_version_upgrade", auto_minor)
+
+
+def _zone(stack: Stack, inst: DbInstance) -> str | None:
+    for lr in stack.of_type("AWS::RDS::DBInstance"):
+        if stack.by_logical.get(lr.logical_id) is inst:
+            zone = stack.props(lr).get("AvailabilityZone")
+            return zone if isinstance(zone, str) else None
+    return None
+
+
+# ---- DynamoDB -------------------------------------------------------------------------------------
+
+
+@primary("AWS::DynamoDB::Table")
+def dynamodb_table(stack: Stack, lr: LogicalResource, p: Props) -> DynamoTable:
+    key = stack.key_of(lr.logical_id)
+    res = DynamoTable(id=key, name=key, region=stack.region, tags=tags_of(p))
+    res.arn = stack.arn("dynamodb", f"table/{key}")
+    res.status = "ACTIVE"
+    assign(res, "billing_mode", to_str(p.get("BillingMode"), "PROVISIONED"))
+    assign(res, "table_class", to_str(p.get("TableClass"), "STANDARD"))
+    pitr = p.sub("PointInTimeRecoverySpecification").get("PointInTimeRecoveryEnabled")
+    assign(res, "pitr_enabled", to_bool(pitr, False))
+    assign(res, "deletion_protection", to_bool(p.get("DeletionProtectionEnabled"), False))
+    sse = p.sub("SSESpecification")
+    enabled = to_bool(sse.get("SSEEnabled"), False)
+    if isinstance(enabled, Unresolved):
+        res.mark_unknown(
+            enabled.reason, "sse_type", "sse_status", "kms_key_arn", "customer_managed_key"
+        )
+    elif not enabled:
+        res.sse_type, res.sse_status, res.kms_key_arn = "AWS_OWNED", "", ""
+        res.customer_managed_key = False
+    else:
+        res.sse_type, res.sse_status = "KMS", "ENABLED"
+        key_ref = to_str(sse.get("KMSMasterKeyId"))
+        assign(res, "kms_key_arn", key_ref if key_ref is not None else "")
+        assign(res, "customer_managed_key", customer_managed(stack, key_ref, "aws/dynamodb"))
+    return res
+
+
+def customer_managed(stack: Stack, key_ref: Any, aws_alias: str) -> Any:
+    """Whether a KMS key reference is a customer managed key (Unresolved when unknown)."""
+    if key_ref is None:
+        return False  # the AWS managed key
+    if isinstance(key_ref, Unresolved):
+        return key_ref
+    if isinstance(key_ref, ResRef):
+        lr = stack.logical.get(key_ref.logical)
+        if lr is not None and lr.type in (
+            "AWS::KMS::Key",
+            "AWS::KMS::ReplicaKey",
+            "AWS::KMS::Alias",
+        ):
+            return True
+    text = str(key_ref)
+    if text.startswith("alias/aws/") or text == aws_alias or ":alias/aws/" in text:
+        return False
+    return Unresolved(
+        f"key {text} is not defined in this template: whether it is customer managed is not known"
+    )

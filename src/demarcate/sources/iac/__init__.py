@@ -1,0 +1,1 @@
+"""Infrastructure-as-Code sources: detection, parse errors and the IaC scan."""
