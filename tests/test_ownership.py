@@ -114,3 +114,47 @@ def test_explain_and_who_show_the_conditions():
     assert "you (the customer) when auto minor version upgrade is off" in explained
     answer = runner.invoke(app, ["who", "patch the database engine", "-s", "rds"]).output
     assert "AWS, but you (the customer) when auto minor version upgrade is off" in answer
+
+
+@pytest.fixture(scope="module", params=["terraform", "cloudformation"])
+def iac_splits(request):
+    from pathlib import Path
+
+    from demarcate.sources.iac.scan import run_iac_scan
+
+    root = Path(__file__).parent / "fixtures" / "parity" / request.param
+    outcome = run_iac_scan([root])
+    result: dict[str, dict[str, set[str]]] = {}
+    for split in resolve(MODEL, outcome.inventory):
+        by_owner = result.setdefault(split.duty.id, {})
+        for group in split.groups:
+            by_owner.setdefault(group.owner, set()).update(group.resources)
+    return result
+
+
+# The same examples, judged from the demo account written as Terraform and as CloudFormation.
+IAC_EXPECTED = {
+    "ecs.host-os-ec2-launch-type": [("customer", "demo-batch-worker"), ("aws", "demo-web")],
+    "rds.database-software-patching": [
+        ("customer", "demo-legacy-mysql"),
+        ("aws", "demo-orders-db"),
+    ],
+    "rds.setup-backup-recovery-failover": [
+        ("customer", "demo-legacy-mysql"),
+        ("aws", "demo-orders-db"),
+    ],
+    "lambda.runtime-environment-security": [
+        ("customer", "demo-legacy-webhook"),
+        ("aws", "demo-orders-api"),
+    ],
+    "s3.data-encryption": [("customer", "demo-secure-data")],
+    "kms.key-rotation": [("customer", "demo-app-data")],
+}
+
+
+@pytest.mark.parametrize("duty_id", sorted(IAC_EXPECTED))
+def test_iac_line_falls_where_the_configuration_puts_it(iac_splits, duty_id):
+    assert duty_id in iac_splits, f"no split for {duty_id}"
+    for owner, resource in IAC_EXPECTED[duty_id]:
+        found = {r for r in iac_splits[duty_id].get(owner, set())}
+        assert any(resource in r for r in found), (owner, resource, iac_splits[duty_id])
