@@ -13,6 +13,11 @@ from demarcate.demo import MOTO_ENV
 for _key, _value in MOTO_ENV.items():
     os.environ[_key] = _value
 os.environ.pop("AWS_PROFILE", None)
+# The model cache goes to a directory of this test run, not the user's ~/.cache.
+if "DEMARCATE_CACHE_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["DEMARCATE_CACHE_DIR"] = tempfile.mkdtemp(prefix="demarcate-test-cache-")
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
 from moto import mock_aws  # noqa: E402  (moto reads the settings above at import)

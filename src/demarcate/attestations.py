@@ -27,7 +27,7 @@ class AttestationError(ValueError):
 
 
 class Attestation(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     duty: str
     by: str = Field(min_length=1)
@@ -36,7 +36,7 @@ class Attestation(BaseModel):
 
 
 class AttestationFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     attestations: list[Attestation]
 

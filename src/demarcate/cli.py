@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import sys
@@ -795,4 +796,9 @@ _register_extensions()
 
 
 def main() -> None:
+    # A scan allocates many small objects that live until the report is written; with the
+    # default thresholds the cyclic collector re-walks them over and over (measured: 15-20% of
+    # an IaC scan). Freeze what the imports created and collect young objects less often.
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 100)
     app()

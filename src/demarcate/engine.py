@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from demarcate.checks.registry import CheckSpec, Result, Status, Unknown, load_checks
@@ -29,8 +29,13 @@ class Finding:
     location: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Built by hand: dataclasses.asdict deep-copies every value and dominated large scans.
+        data = dict(self.__dict__)
         data["status"] = self.status.value
+        data["remediation"] = dict(self.remediation)
+        data["compliance"] = {k: list(v) for k, v in self.compliance.items()}
+        if self.location is not None:
+            data["location"] = dict(self.location)
         return data
 
 

@@ -18,7 +18,7 @@ from demarcate.checks.registry import Status
 from demarcate.engine import run_checks
 from demarcate.resources.base import Inventory, Resource
 from demarcate.resources.cloudtrail import Trail
-from demarcate.sources.aws.collectors.cloudtrail import (
+from demarcate.sources.api_shapes import (
     parse_advanced_selectors,
     parse_basic_selectors,
 )

@@ -5,7 +5,7 @@ volumes; the account's AMIs are private."""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from demarcate.checks.registry import Remediation, Result, Unknown, check, failed, need, passed
 from demarcate.checks.vpc import nacl_admin_openings, nacl_openings_text, sg_label, usage_note
@@ -39,19 +39,6 @@ LIVE_STATES = frozenset({"pending", "running", "stopping", "stopped"})
 
 
 # ---- helpers -------------------------------------------------------------------------------
-
-_INDEX: dict[str, tuple[list[Any], dict[str, Any]]] = {}
-
-
-def _by_id(inv: Inventory, cls: type[R]) -> dict[str, R]:
-    """id -> resource for one type; rebuilt when the inventory's list changes (one slot per
-    type, so an old scan's resources are not kept alive)."""
-    items = inv.of(cls)
-    cached = _INDEX.get(cls.TYPE)
-    if cached is None or cached[0] is not items or len(cached[1]) != len(items):
-        cached = (items, {r.id: r for r in items})
-        _INDEX[cls.TYPE] = cached
-    return cached[1]
 
 
 def _missing(inv: Inventory, cls: type[Resource], region: str, what: str, service: str) -> str:
@@ -535,10 +522,9 @@ def instance_volumes_encrypted(inst: Ec2Instance, inv: Inventory) -> Result | No
     volume_ids = need(inst, "volume_ids")
     if not volume_ids:
         return None  # instance-store only
-    index = _by_id(inv, EbsVolume)
     plain: list[str] = []
     for vol_id in volume_ids:
-        vol = index.get(vol_id)
+        vol = inv.find(EbsVolume, vol_id)
         if vol is None:
             raise Unknown(_missing(inv, EbsVolume, inst.region, f"volume {vol_id}", "ebs"))
         if not need(vol, "encrypted"):

@@ -75,10 +75,12 @@ def _member(inst: DbInstance) -> bool:
 
 
 def _group(res: DbInstance | DbCluster, kind: str, name: str, inv: Inventory) -> DbParameterGroup:
-    wanted = parameter_group_id(kind, name)
-    for group in inv.of(DbParameterGroup):
-        if group.id == wanted and group.region == res.region:
-            return group
+    groups = inv.derive(
+        "rds-parameter-groups", lambda: {(g.id, g.region): g for g in inv.of(DbParameterGroup)}
+    )
+    group = groups.get((parameter_group_id(kind, name), res.region))
+    if group is not None:
+        return group
     raise Unknown(f"{res.label}: parameter group {name} was not collected")
 
 

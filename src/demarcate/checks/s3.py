@@ -606,6 +606,10 @@ def _enabled_replication(bucket: S3Bucket) -> list[dict[str, Any]]:
 
 def _replica_targets(inv: Inventory) -> set[str]:
     """Buckets of this account that another scanned bucket replicates into."""
+    return inv.derive("s3-replica-targets", lambda: _find_replica_targets(inv))
+
+
+def _find_replica_targets(inv: Inventory) -> set[str]:
     targets: set[str] = set()
     for other in inv.of(S3Bucket):
         for rule in _enabled_replication(other):

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import sys
+import tempfile
 from collections import Counter
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import pydantic
 import yaml
 from pydantic import ValidationError
 
+from demarcate import __version__
 from demarcate.model.schema import Duty, Model, Service
 
 TABLES = (
@@ -66,8 +72,72 @@ def load_model(directory: Path | None = None) -> Model:
 
 @cache
 def get_model() -> Model:
-    """The packaged model, loaded and validated once."""
-    return load_model()
+    """The packaged model, loaded and validated once per process.
+
+    Parsing the YAML costs more than the rest of a small IaC scan, so the validated model is
+    also kept as JSON in the user's cache directory, keyed by a digest of every data file and
+    of the library versions. A cached copy is validated again on load (JSON, not pickle: a
+    tampered cache file can fail validation, never run code); anything odd about the cache
+    falls back to the YAML. ``DEMARCATE_NO_CACHE=1`` turns it off.
+    """
+    base = data_dir()
+    if os.environ.get("DEMARCATE_NO_CACHE"):
+        return load_model(base)
+    files = _data_files(base)
+    target = _cache_file(files)
+    if target is not None:
+        try:
+            return Model.model_validate_json(target.read_bytes())
+        except (OSError, ValueError):
+            pass  # missing, unreadable or stale: rebuild below
+    model = load_model(base)
+    if target is not None:
+        _write_cache(target, model)
+    return model
+
+
+def _data_files(base: Path) -> list[Path]:
+    return [
+        base / "model.yaml",
+        *(base / f"{table}.yaml" for table in TABLES),
+        *sorted((base / "services").glob("*.yaml")),
+    ]
+
+
+def cache_dir() -> Path:
+    """Where derived data is kept: $DEMARCATE_CACHE_DIR, else $XDG_CACHE_HOME/demarcate."""
+    explicit = os.environ.get("DEMARCATE_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "demarcate"
+
+
+def _cache_file(files: list[Path]) -> Path | None:
+    digest = hashlib.sha256()
+    digest.update(f"{__version__}|{pydantic.VERSION}|{sys.version}".encode())
+    try:
+        for path in files:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    except OSError:
+        return None  # load_model reports the unreadable file
+    return cache_dir() / f"model-{digest.hexdigest()[:24]}.json"
+
+
+def _write_cache(target: Path, model: Model) -> None:
+    """Best effort: a read-only home or a full disk only costs the next run its speed-up."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".model-", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(model.model_dump_json().encode())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass
 
 
 def all_duties(model: Model) -> list[tuple[Service, Duty]]:

@@ -31,7 +31,7 @@ OWNER_WORDS: dict[str, str] = {"aws": "AWS", "customer": "you (the customer)", "
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
 
 class Source(Strict):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, TypeVar
 
@@ -22,7 +22,7 @@ RESOURCE_TYPES: dict[str, type[Resource]] = {}
 class Provenance(BaseModel):
     """Where a resource came from: account/region/ARN for live, file/line for IaC."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     source: SourceKind = "aws"
     account: str | None = None
@@ -35,7 +35,7 @@ class Provenance(BaseModel):
 class Resource(BaseModel):
     """Base of every normalized resource type. Subclasses set ``TYPE`` and ``SERVICE``."""
 
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", arbitrary_types_allowed=True)
 
     TYPE: ClassVar[str] = ""
     SERVICE: ClassVar[str] = ""
@@ -82,6 +82,16 @@ class Resource(BaseModel):
 
 
 R = TypeVar("R", bound=Resource)
+T = TypeVar("T")
+
+
+def _lookup_index(items: list[R]) -> dict[str, R]:
+    index: dict[str, R] = {}
+    for res in items:
+        for key in (res.id, res.name, res.arn):
+            if key is not None:
+                index.setdefault(key, res)
+    return index
 
 
 @dataclass(frozen=True)
@@ -104,6 +114,7 @@ class Inventory:
     errors: list[CollectionError] = field(default_factory=list)
     _by_type: dict[str, list[Resource]] = field(default_factory=lambda: defaultdict(list))
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _derived: dict[Hashable, Any] = field(default_factory=dict, repr=False)
 
     def add(self, resource: Resource) -> None:
         if resource.account is None:
@@ -114,6 +125,7 @@ class Inventory:
             resource.provenance.account = resource.account
         with self._lock:
             self._by_type[resource.TYPE].append(resource)
+            self._derived.clear()
 
     def add_error(
         self, types: tuple[str, ...] | str, region: str, action: str, reason: str
@@ -129,12 +141,23 @@ class Inventory:
     def of_type(self, type_id: str) -> list[Resource]:
         return self._by_type.get(type_id, [])
 
+    def derive(self, key: Hashable, build: Callable[[], T]) -> T:
+        """``build()`` computed once per inventory state (adding a resource forgets it).
+
+        For indexes and joins that checks would otherwise recompute for every resource,
+        turning a scan quadratic in the number of resources.
+        """
+        try:
+            return self._derived[key]
+        except KeyError:
+            value = build()
+            self._derived[key] = value
+            return value
+
     def find(self, cls: type[R], key: str) -> R | None:
-        """A resource of ``cls`` whose id, name or ARN equals ``key``."""
-        for res in self.of(cls):
-            if key in (res.id, res.name, res.arn):
-                return res
-        return None
+        """A resource of ``cls`` whose id, name or ARN equals ``key`` (first added wins)."""
+        index = self.derive(("find", cls.TYPE), lambda: _lookup_index(self.of(cls)))
+        return index.get(key)
 
     def types(self) -> list[str]:
         return sorted(t for t, items in self._by_type.items() if items)

@@ -10,7 +10,7 @@ from demarcate.resources.base import Resource
 
 
 class CfOrigin(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     id: str
     domain: str | None = None

@@ -63,7 +63,7 @@ class EcsService(Resource):
 class EcsContainer(BaseModel):
     """One container definition. Absent settings are real values ("" / False / {} / [])."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     name: str
     image: str | None = None

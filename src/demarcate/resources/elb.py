@@ -12,7 +12,7 @@ SECURE_PROTOCOLS = frozenset({"HTTPS", "TLS", "SSL"})
 
 
 class LbListener(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     protocol: str  # HTTP, HTTPS, TCP, TLS, UDP, TCP_UDP, SSL, GENEVE
     port: int | None = None

@@ -32,7 +32,7 @@ AWS_MANAGED_PREFIX = "arn:aws:iam::aws:policy/"
 class AccessKey(BaseModel):
     """One access key of a user (or of the root user)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     id: str | None = None  # AKIA…; None when only the credential report was read
     slot: int | None = None  # 1 or 2: the credential report's access_key_<n> columns

@@ -42,7 +42,7 @@ def _covers(
 class SecurityGroupRule(BaseModel):
     """One inbound or outbound permission: a protocol/port range and every source it names."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     protocol: str  # "-1", "tcp", "udp", "icmp", …
     from_port: int | None = None  # None for all protocols
@@ -74,7 +74,7 @@ class SecurityGroupRule(BaseModel):
 
 
 class NetworkAclEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     rule_number: int
     egress: bool
@@ -90,7 +90,7 @@ class NetworkAclEntry(BaseModel):
 
 
 class RouteEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     destination: str  # CIDR, IPv6 CIDR or prefix-list id
     target: str  # local, igw-…, nat-…, pcx-…, vpce-…, tgw-…, eni-…

@@ -21,7 +21,7 @@ from typing import Any
 from demarcate.resources.cloudfront import CfOrigin, CloudFrontDistribution
 from demarcate.resources.elb import LbListener, LoadBalancer
 from demarcate.resources.route53 import HostedZone
-from demarcate.sources.aws.collectors.elb import CLASSIC_DEFAULT_POLICY, CLASSIC_PROTOCOL_ATTRS
+from demarcate.sources.api_shapes import CLASSIC_DEFAULT_POLICY, CLASSIC_PROTOCOL_ATTRS
 from demarcate.sources.cloudformation.intrinsics import ResRef, Unresolved, first_unresolved
 from demarcate.sources.cloudformation.map_network import mark_subnets_in_use
 from demarcate.sources.cloudformation.stack import (

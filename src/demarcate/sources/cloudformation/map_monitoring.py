@@ -21,7 +21,7 @@ from typing import Any
 from demarcate.resources.cloudtrail import CloudTrailAccount, Trail
 from demarcate.resources.cloudwatch import LogGroup, MetricAlarm, MonitoringSetup
 from demarcate.resources.detection import ConfigStatus, GuardDutyStatus, SecurityHubStatus
-from demarcate.sources.aws.collectors.cloudtrail import (
+from demarcate.sources.api_shapes import (
     parse_advanced_selectors,
     parse_basic_selectors,
 )

@@ -31,7 +31,7 @@ from demarcate.resources.vpc import (
     SecurityGroupRule,
     Vpc,
 )
-from demarcate.sources.aws.collectors.vpc import nacl_entries, sg_rules
+from demarcate.sources.api_shapes import nacl_entries, sg_rules
 from demarcate.sources.cloudformation.intrinsics import ResRef, Unresolved, first_unresolved
 from demarcate.sources.cloudformation.stack import (
     LogicalResource,

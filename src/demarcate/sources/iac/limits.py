@@ -8,6 +8,7 @@ memory or the CPU. :class:`Deadline` bounds the wall time of a whole scan.
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -15,6 +16,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024  # per file
 MAX_NESTING = 64  # brackets/braces deep; real Terraform/CloudFormation stays far below
 MAX_COLLECTION = 10_000  # elements a count/for_each/range may produce
 SCAN_SECONDS = 300.0  # wall-clock budget of one IaC scan
+_NESTING_TOKENS = re.compile(r'\\[^\n]|[\n"()\[\]{}]')
 
 
 class InputRejected(Exception):
@@ -46,21 +48,19 @@ def max_nesting(text: str, limit: int = MAX_NESTING) -> None:
     depth = 0
     line = 1
     in_string = False
-    escaped = False
-    for ch in text:
-        if ch == "\n":
+    # Only the characters that matter, found by the regex engine (a char-by-char Python loop
+    # cost more than parsing). A backslash takes the next character with it.
+    for match in _NESTING_TOKENS.finditer(text):
+        tok = match.group(0)
+        if tok == "\n":
             line += 1
-            if in_string:  # strings do not span lines in HCL/JSON; recover
-                in_string = False
+            in_string = False  # strings do not span lines in HCL/JSON; recover
             continue
         if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
+            if tok == '"':
                 in_string = False
             continue
+        ch = tok[-1]  # outside strings a backslash escapes nothing
         if ch == '"':
             in_string = True
         elif ch in "([{":

@@ -27,6 +27,10 @@ from demarcate.sources.terraform.hcl import (
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 _HEREDOC_HEAD = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)[ \t]*\r?\n")
+_SKIPPABLE = frozenset(" \t\r\n#/")
+_BLANK = re.compile(r"[ \t\r]*")
+_BLANK_NL = re.compile(r"[ \t\r\n]*")
+_PLAIN = re.compile(r'[^"\\\n$%]+')  # string text with nothing to interpret
 _KEYWORDS = {"true": True, "false": False, "null": None}
 _PRECEDENCE = {
     "||": 1,
@@ -68,18 +72,18 @@ class _Parser:
 
     def skip(self, newlines: bool | None = None) -> None:
         """Skip spaces and comments (and newlines inside brackets or when asked)."""
+        text, n = self.text, self.n
+        if self.i >= n or text[self.i] not in _SKIPPABLE:
+            return  # the common case: already at a token
         if newlines is None:
             newlines = self.depth > 0
-        text, n = self.text, self.n
-        while self.i < n:
+        blank = _BLANK_NL if newlines else _BLANK
+        while True:
+            self.i = blank.match(text, self.i).end()  # type: ignore[union-attr]
+            if self.i >= n:
+                return
             ch = text[self.i]
-            if ch in " \t\r":
-                self.i += 1
-            elif ch == "\n":
-                if not newlines:
-                    return
-                self.i += 1
-            elif ch == "#" or (ch == "/" and text.startswith("//", self.i)):
+            if ch == "#" or (ch == "/" and text.startswith("//", self.i)):
                 end = text.find("\n", self.i)
                 self.i = n if end < 0 else end
             elif ch == "/" and text.startswith("/*", self.i):
@@ -211,6 +215,8 @@ class _Parser:
 
     def unary(self) -> Node:
         self.skip()
+        if self.i < self.n and self.text[self.i] not in "!-":
+            return self.postfix()
         if self.peek("!") and not self.peek("!="):
             self.i += 1
             self.skip()
@@ -228,7 +234,10 @@ class _Parser:
 
     def postfix(self) -> Node:
         node = self.primary()
+        text, n = self.text, self.n
         while True:
+            if self.i >= n or text[self.i] not in ".[":
+                return node
             if self.peek(".*"):
                 self.i += 2
                 return ("splat", node, self.splat_ops())
@@ -484,6 +493,11 @@ class _Parser:
         while True:
             if self.i >= n:
                 raise self.fail("unterminated string")
+            plain = _PLAIN.match(text, self.i)
+            if plain is not None:
+                buf.append(plain.group(0))
+                self.i = plain.end()
+                continue
             ch = text[self.i]
             if ch == '"':
                 self.i += 1

@@ -3,22 +3,16 @@ WAF and access logging (legacy S3 standard logs or v2 delivery through CloudWatc
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from demarcate.resources.base import Inventory
-from demarcate.resources.cloudfront import CfOrigin, CloudFrontDistribution
+from demarcate.resources.cloudfront import CloudFrontDistribution
+from demarcate.sources.api_shapes import api_items as _items
+from demarcate.sources.api_shapes import cloudfront_origin as _origin
 from demarcate.sources.aws.registry import collector
 from demarcate.sources.aws.session import AwsContext
 
-# S3 REST endpoints (bucket.s3.amazonaws.com, bucket.s3.<region>.amazonaws.com,
-# bucket.s3-<region>.amazonaws.com); website endpoints (s3-website) are custom origins.
-S3_REST = re.compile(r"\.s3([.-][a-z0-9-]+)?\.amazonaws\.com(\.cn)?$", re.IGNORECASE)
 LOGS_REGION = "us-east-1"  # CloudFront's log delivery sources live in us-east-1
-
-
-def _items(block: dict[str, Any] | None) -> list[Any]:
-    return list((block or {}).get("Items") or [])
 
 
 @collector(
@@ -101,25 +95,6 @@ def _fill(dist: CloudFrontDistribution, cfg: dict[str, Any]) -> None:
     dist.ssl_support_method = cert.get("SSLSupportMethod") or ""
     dist.origins = [_origin(o) for o in _items(cfg.get("Origins"))]
     dist.web_acl_id = cfg.get("WebACLId") or ""
-
-
-def _origin(raw: dict[str, Any]) -> CfOrigin:
-    domain = str(raw.get("DomainName") or "")
-    custom = raw.get("CustomOriginConfig")
-    is_s3 = "S3OriginConfig" in raw or (
-        custom is None and bool(S3_REST.search(domain)) and "s3-website" not in domain
-    )
-    origin = CfOrigin(
-        id=str(raw.get("Id")),
-        domain=domain,
-        is_s3=is_s3,
-        oac_id=raw.get("OriginAccessControlId") or "",
-        oai=(raw.get("S3OriginConfig") or {}).get("OriginAccessIdentity") or "",
-    )
-    if custom is not None:
-        origin.protocol_policy = custom.get("OriginProtocolPolicy") or ""
-        origin.ssl_protocols = [str(p) for p in _items(custom.get("OriginSslProtocols"))]
-    return origin
 
 
 def _v2_logging(ctx: AwsContext, dists: list[CloudFrontDistribution]) -> None:

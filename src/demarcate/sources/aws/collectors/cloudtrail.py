@@ -11,11 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from demarcate.resources.base import Inventory
-from demarcate.resources.cloudtrail import ALL_BUCKETS, CloudTrailAccount, Trail
+from demarcate.resources.cloudtrail import CloudTrailAccount, Trail
+from demarcate.sources.api_shapes import parse_advanced_selectors, parse_basic_selectors
 from demarcate.sources.aws.registry import collector
 from demarcate.sources.aws.session import AwsContext
-
-S3_OBJECT = "AWS::S3::Object"
 
 
 @collector(
@@ -121,99 +120,3 @@ def _trail(ctx: AwsContext, item: dict[str, Any], region: str) -> Trail:
             "s3_data_events_write",
         )
     return trail
-
-
-def _combine(kinds: set[str]) -> str:
-    if "All" in kinds or {"ReadOnly", "WriteOnly"} <= kinds:
-        return "All"
-    if "ReadOnly" in kinds:
-        return "ReadOnly"
-    if "WriteOnly" in kinds:
-        return "WriteOnly"
-    return "None"
-
-
-def _s3_scope(value: str) -> str | None:
-    """'arn:aws:s3' / 'arn:aws:s3:::' -> '*'; 'arn:aws:s3:::bucket/prefix' -> 'bucket/prefix'."""
-    parts = value.split(":", 5)
-    if len(parts) < 3 or parts[2] != "s3":
-        return None
-    rest = parts[5] if len(parts) > 5 else ""
-    rest = rest.rstrip("/")
-    return rest or ALL_BUCKETS
-
-
-def parse_basic_selectors(selectors: list[dict[str, Any]]) -> tuple[str, list[str], list[str]]:
-    """(management read/write, S3 read scopes, S3 write scopes) from classic event selectors."""
-    mgmt: set[str] = set()
-    read: list[str] = []
-    write: list[str] = []
-    for sel in selectors:
-        rw = sel.get("ReadWriteType") or "All"
-        if sel.get("IncludeManagementEvents", True):
-            mgmt.add(rw)
-        for res in sel.get("DataResources") or []:
-            if res.get("Type") != S3_OBJECT:
-                continue
-            for value in res.get("Values") or []:
-                scope = _s3_scope(str(value))
-                if scope is None:
-                    continue
-                if rw in ("All", "ReadOnly") and scope not in read:
-                    read.append(scope)
-                if rw in ("All", "WriteOnly") and scope not in write:
-                    write.append(scope)
-    return _combine(mgmt), read, write
-
-
-def parse_advanced_selectors(
-    selectors: list[dict[str, Any]],
-) -> tuple[str, list[str], list[str]]:
-    """The same triple from advanced event selectors.
-
-    A data selector narrowed by anything but ``readOnly`` and ``resources.ARN`` StartsWith /
-    Equals (e.g. by eventName, or NotStartsWith exclusions) does not count as "every bucket":
-    its scope is recorded as ``"* (filtered by <field>)"``.
-    """
-    mgmt: set[str] = set()
-    read: list[str] = []
-    write: list[str] = []
-    for sel in selectors:
-        fields = {f.get("Field"): f for f in sel.get("FieldSelectors") or [] if f.get("Field")}
-        category = fields.get("eventCategory", {}).get("Equals") or []
-        ro = fields.get("readOnly", {}).get("Equals") or []
-        kinds = ["All"]
-        if ro == ["true"]:
-            kinds = ["ReadOnly"]
-        elif ro == ["false"]:
-            kinds = ["WriteOnly"]
-        if "Management" in category:
-            mgmt.update(kinds)
-            continue
-        if "Data" not in category:
-            continue
-        if S3_OBJECT not in (fields.get("resources.type", {}).get("Equals") or []):
-            continue
-        arn_field = fields.get("resources.ARN")
-        others = sorted(
-            set(fields) - {"eventCategory", "readOnly", "resources.type", "resources.ARN"}
-        )
-        scopes: list[str]
-        if others:
-            scopes = [f"{ALL_BUCKETS} (filtered by {', '.join(others)})"]
-        elif arn_field is None:
-            scopes = [ALL_BUCKETS]
-        elif set(arn_field) - {"Field", "StartsWith", "Equals"}:
-            scopes = [f"{ALL_BUCKETS} (filtered by resources.ARN exclusions)"]
-        else:
-            values = list(arn_field.get("StartsWith") or []) + list(arn_field.get("Equals") or [])
-            scopes = [s for s in (_s3_scope(str(v)) for v in values) if s]
-        for kind in kinds:
-            target = []
-            if kind in ("All", "ReadOnly"):
-                target.append(read)
-            if kind in ("All", "WriteOnly"):
-                target.append(write)
-            for lst in target:
-                lst.extend(s for s in scopes if s not in lst)
-    return _combine(mgmt), read, write

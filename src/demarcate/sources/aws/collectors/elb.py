@@ -7,19 +7,9 @@ from typing import Any
 
 from demarcate.resources.base import Inventory
 from demarcate.resources.elb import LbListener, LoadBalancer
+from demarcate.sources.api_shapes import CLASSIC_DEFAULT_POLICY, CLASSIC_PROTOCOL_ATTRS
 from demarcate.sources.aws.registry import collector
 from demarcate.sources.aws.session import AwsContext
-
-# Classic Load Balancers fall back to this predefined policy when a secure listener has no
-# SSL negotiation policy attached (Classic Load Balancer guide, "Update the SSL negotiation
-# configuration").
-CLASSIC_DEFAULT_POLICY = "ELBSecurityPolicy-2016-08"
-CLASSIC_PROTOCOL_ATTRS = {
-    "Protocol-SSLv3": "SSLv3",
-    "Protocol-TLSv1": "TLSv1",
-    "Protocol-TLSv1.1": "TLSv1.1",
-    "Protocol-TLSv1.2": "TLSv1.2",
-}
 
 
 def _flag(attrs: dict[str, str], key: str) -> bool | None:

@@ -11,14 +11,12 @@ from typing import Any
 from demarcate.resources.base import Inventory
 from demarcate.resources.vpc import (
     NetworkAcl,
-    NetworkAclEntry,
     RouteEntry,
     RouteTable,
     SecurityGroup,
-    SecurityGroupRule,
     Vpc,
-    normalize_protocol,
 )
+from demarcate.sources.api_shapes import nacl_entries, sg_rules
 from demarcate.sources.aws.registry import collector
 from demarcate.sources.aws.session import AwsContext, Outcome
 
@@ -33,56 +31,6 @@ def reason(outcome: Outcome, action: str) -> str:
     if outcome.code in ("500", "501") and "<html" in error.lower():
         return f"{action} is not supported by this endpoint (HTTP {outcome.code})"
     return error
-
-
-def _port(value: Any) -> int | None:
-    return None if value is None else int(value)
-
-
-def sg_rules(permissions: list[dict[str, Any]] | None) -> list[SecurityGroupRule]:
-    """EC2 IpPermissions -> normalized rules (one per protocol/port range)."""
-    rules = []
-    for perm in permissions or []:
-        protocol = normalize_protocol(perm.get("IpProtocol", "-1"))
-        all_traffic = protocol == "-1"
-        rules.append(
-            SecurityGroupRule(
-                protocol=protocol,
-                from_port=None if all_traffic else _port(perm.get("FromPort")),
-                to_port=None if all_traffic else _port(perm.get("ToPort")),
-                cidrs=[r["CidrIp"] for r in perm.get("IpRanges") or [] if "CidrIp" in r],
-                ipv6_cidrs=[r["CidrIpv6"] for r in perm.get("Ipv6Ranges") or [] if "CidrIpv6" in r],
-                source_groups=[
-                    g["GroupId"] for g in perm.get("UserIdGroupPairs") or [] if "GroupId" in g
-                ],
-                prefix_lists=[
-                    p["PrefixListId"]
-                    for p in perm.get("PrefixListIds") or []
-                    if "PrefixListId" in p
-                ],
-            )
-        )
-    return rules
-
-
-def nacl_entries(entries: list[dict[str, Any]] | None) -> list[NetworkAclEntry]:
-    out = []
-    for raw in entries or []:
-        protocol = normalize_protocol(raw.get("Protocol", "-1"))
-        ports = raw.get("PortRange") or {}
-        out.append(
-            NetworkAclEntry(
-                rule_number=int(raw.get("RuleNumber", 32767)),
-                egress=bool(raw.get("Egress")),
-                action=str(raw.get("RuleAction", "deny")).lower(),
-                protocol=protocol,
-                from_port=None if protocol == "-1" else _port(ports.get("From")),
-                to_port=None if protocol == "-1" else _port(ports.get("To")),
-                cidr=raw.get("CidrBlock"),
-                ipv6_cidr=raw.get("Ipv6CidrBlock"),
-            )
-        )
-    return out
 
 
 def _route_target(route: dict[str, Any]) -> str:

@@ -19,8 +19,8 @@ from typing import Any
 from demarcate.resources.cloudfront import CloudFrontDistribution
 from demarcate.resources.elb import LbListener, LoadBalancer
 from demarcate.resources.route53 import HostedZone
-from demarcate.sources.aws.collectors.cloudfront import _origin
-from demarcate.sources.aws.collectors.elb import CLASSIC_DEFAULT_POLICY, CLASSIC_PROTOCOL_ATTRS
+from demarcate.sources.api_shapes import CLASSIC_DEFAULT_POLICY, CLASSIC_PROTOCOL_ATTRS
+from demarcate.sources.api_shapes import cloudfront_origin as _origin
 from demarcate.sources.terraform.mapping.base import (
     Builder,
     as_bool,

@@ -28,7 +28,7 @@ from demarcate.resources.detection import (
     InspectorStatus,
     SecurityHubStatus,
 )
-from demarcate.sources.aws.collectors.cloudtrail import (
+from demarcate.sources.api_shapes import (
     parse_advanced_selectors,
     parse_basic_selectors,
 )
