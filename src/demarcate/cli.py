@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import gc
 import io
 import json
@@ -12,11 +11,9 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from demarcate import __version__
+from demarcate.console import err, escape, note, out
 from demarcate.model.loader import ModelError, get_model
 from demarcate.model.schema import OWNER_WORDS, Duty, Model, Service
 from demarcate.model.search import rank, verdict
@@ -35,8 +32,6 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True)
 
 
 class OwnerOpt(str, Enum):
@@ -111,6 +106,8 @@ def matrix(
     elif fmt is MatrixFormat.csv:
         buf = io.StringIO()
         fields = list(records[0]) if records else list(MATRIX_FIELDS)
+        import csv
+
         writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
         writer.writerows(records)
@@ -145,6 +142,8 @@ def _matrix_markdown(rows: list) -> str:
 
 
 def _matrix_table(rows: list, model: Model) -> None:
+    from rich.table import Table
+
     table = Table(title=f"Shared Responsibility Matrix (model {model.version})", show_lines=False)
     table.add_column("Service", style="bold")
     table.add_column("Owner")
@@ -377,7 +376,7 @@ def _progress() -> tuple[Any, Any]:
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         TextColumn("{task.description}"),
-        console=err,
+        console=err.get(),
         transient=True,
         disable=not err.is_terminal,
     )
@@ -390,10 +389,10 @@ def _progress() -> tuple[Any, Any]:
 
 
 def _framework_ids(spec: str | None) -> list[str] | None:
-    from demarcate.compliance.frameworks import FrameworkError, get_framework
-
     if not spec:
         return None
+    from demarcate.compliance.frameworks import FrameworkError, get_framework
+
     ids = [f.strip() for f in spec.split(",") if f.strip()]
     for fid in ids:
         try:
@@ -413,6 +412,8 @@ def _print_framework_score(fw: dict[str, Any]) -> None:
         f"{by.get('FAIL', 0)} fail, {by.get('UNKNOWN', 0)} unknown; {overall['manual']} manual, "
         f"{overall['not_covered']} not covered)"
     )
+    from rich.table import Table
+
     table = Table(show_header=True)
     table.add_column("Section")
     table.add_column("Score", justify="right")
@@ -423,10 +424,10 @@ def _print_framework_score(fw: dict[str, Any]) -> None:
 
 
 def _attestations(path: Path | None) -> dict[str, dict[str, str]] | None:
-    from demarcate.attestations import AttestationError, load_attestations
-
     if path is None:
         return None
+    from demarcate.attestations import AttestationError, load_attestations
+
     try:
         return load_attestations(path, load())
     except AttestationError as exc:
@@ -455,7 +456,7 @@ def write_reports(report: dict[str, Any], names: list[str], output_dir: Path, st
         fmt = formats[name]
         path = output_dir / f"{stem}.{fmt.extension}"
         write_atomic(path, fmt.render(report))
-        err.print(f"wrote {path}")
+        note(f"wrote {path}")
 
 
 def _finish(
@@ -468,7 +469,6 @@ def _finish(
     frameworks: list[str] | None = None,
 ) -> None:
     from demarcate.checks.registry import SEVERITY_ORDER
-    from demarcate.outputs import terminal
     from demarcate.outputs.atomic import write_atomic
     from demarcate.outputs.json_report import dumps
 
@@ -479,12 +479,14 @@ def _finish(
         report["frameworks"] = [score(report, fid) for fid in frameworks]
     if output:
         write_atomic(output, dumps(report))
-        err.print(f"wrote {output}")
+        note(f"wrote {output}")
     names = _formats(formats)
     if names:
         write_reports(report, names, output_dir or Path("."), "demarcate-report")
     if not quiet:
-        terminal.render(report, out)
+        from demarcate.outputs import terminal
+
+        terminal.render(report, out.get())
         for fw in report.get("frameworks", []):
             _print_framework_score(fw)
     if fail_on:
@@ -764,6 +766,8 @@ def list_checks(
             )
         )
         return
+    from rich.table import Table
+
     table = Table(title=f"{len(specs)} checks")
     for col in ("Check", "Severity", "Duty", "Resource", "CIS / FSBP"):
         table.add_column(col)

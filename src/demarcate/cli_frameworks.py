@@ -8,12 +8,14 @@ from __future__ import annotations
 import json
 import sys
 from enum import Enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+
+from demarcate.console import escape
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 class FrameworksFormat(str, Enum):
@@ -26,6 +28,8 @@ def _percent(part: int, total: int) -> str:
 
 
 def _list_table(console: Console, rows: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+
     table = Table(title=f"{len(rows)} frameworks")
     for col, justify in (
         ("Id", "left"),
@@ -86,6 +90,8 @@ def _controls(framework_id: str) -> dict[str, Any]:
 
 
 def _controls_table(console: Console, data: dict[str, Any]) -> None:
+    from rich.table import Table
+
     cov = data["coverage"]
     table = Table(
         title=(
@@ -123,6 +129,8 @@ def register(app: typer.Typer) -> None:
         ] = FrameworksFormat.table,
     ) -> None:
         """List the compliance frameworks with their coverage (automated / manual / not covered)."""
+        from rich.console import Console
+
         from demarcate.compliance.frameworks import FrameworkError, list_frameworks
 
         console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)

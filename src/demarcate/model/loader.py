@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pydantic
-import yaml
 from pydantic import ValidationError
 
 from demarcate import __version__
@@ -42,6 +41,8 @@ def data_dir() -> Path:
 
 
 def _read_yaml(path: Path) -> Any:
+    import yaml  # only when the model is read from its YAML (the cache usually spares it)
+
     try:
         with path.open(encoding="utf-8") as fh:
             # C-accelerated safe loader when libyaml is present; both refuse Python tags.
