@@ -51,12 +51,12 @@ for _ in $(seq "$ROUNDS"); do
   DM_BEST=$(echo "d=$t2-$t1; if (d < $DM_BEST) d else $DM_BEST" | bc)
 done
 
-"$PY" - "$OUT/checkov.json" "$OUT/demarcate.json" "$CK_BEST" "$DM_BEST" <<'PYEOF'
+"$PY" - "$OUT/checkov.json" "$OUT/demarcate.json" "$CK_BEST" "$DM_BEST" bench/checkov_scope.json <<'PYEOF'
 import json
 import sys
 from collections import Counter
 
-checkov_path, demarcate_path, checkov_best, demarcate_best = sys.argv[1:]
+checkov_path, demarcate_path, checkov_best, demarcate_best, scope_path = sys.argv[1:]
 checkov_s = float(checkov_best)
 demarcate_s = float(demarcate_best)
 
@@ -91,4 +91,61 @@ def table(title, counter):
 table("checkov: failed checks per resource type",
       Counter(str(f.get("resource", "")).split(".")[-2] if "." in str(f.get("resource", "")) else str(f.get("resource")) for f in ck_failed))
 table("demarcate: failed checks per resource type", Counter(f.get("resource_type") for f in dm_failed))
+
+# Same scope: for every Checkov failure whose check judges the same property as one of ours,
+# did we fail that resource (same file and first line) on the matching check?
+scope_doc = json.load(open(scope_path))
+scope = {k: v for k, v in scope_doc.items() if not k.startswith("_")}
+known = scope_doc.get("_disagreements", {})
+ours = {}
+for f in dm_findings:
+    loc = f.get("location") or {}
+    key = (str(loc.get("file") or "").lstrip("/"), loc.get("line"))
+    ours.setdefault(key, {})[f.get("check_id")] = f.get("status")
+# Checkov reports settings split into their own resources (aws_s3_bucket_policy,
+# aws_security_group_rule, aws_lb_listener ...) on that resource; we fold them into the one
+# they configure. Follow the child's reference to its parent, located by Checkov's own output.
+import re
+PARENT_REF = re.compile(r"\b(aws_s3_bucket|aws_security_group|aws_lb|aws_alb|aws_db_instance)\.([A-Za-z0-9_-]+)\b")
+CHILD_TYPES = ("aws_s3_bucket_", "aws_security_group_rule", "aws_vpc_security_group_",
+               "aws_lb_listener", "aws_alb_listener")
+ck_loc = {}
+for r in reports:
+    for key in ("failed_checks", "passed_checks"):
+        for f in (r.get("results") or {}).get(key, []):
+            ck_loc.setdefault(f.get("resource"), (str(f.get("file_path") or "").lstrip("/"),
+                                                  (f.get("file_line_range") or [None])[0]))
+
+def location(f):
+    res = str(f.get("resource") or "")
+    if res.split(".")[0].startswith(CHILD_TYPES):
+        code = "\n".join(str(line[1]) for line in f.get("code_block") or [])
+        m = PARENT_REF.search(code)
+        if m and f"{m.group(1)}.{m.group(2)}" in ck_loc:
+            return ck_loc[f"{m.group(1)}.{m.group(2)}"]
+    return (str(f.get("file_path") or "").lstrip("/"), (f.get("file_line_range") or [None])[0])
+
+agreed, missed, outside, disagreed = Counter(), [], Counter(), Counter()
+for f in ck_failed:
+    cid = f.get("check_id")
+    if cid not in scope:
+        outside[cid] += 1
+        continue
+    key = location(f)
+    statuses = {ours.get(key, {}).get(c) for c in scope[cid]}
+    if "FAIL" in statuses:
+        agreed[cid] += 1
+    elif cid in known:
+        disagreed[cid] += 1
+    else:
+        missed.append((cid, f.get("resource"), key, sorted(s or "no finding" for s in statuses)))
+in_scope = sum(agreed.values()) + len(missed) + sum(disagreed.values())
+print(f"\nsame scope: {in_scope} Checkov failures on {len(scope)} mapped checks; "
+      f"demarcate fails {sum(agreed.values())} of them, misses {len(missed)}, "
+      f"disagrees on {sum(disagreed.values())} (documented below); "
+      f"{sum(outside.values())} Checkov failures are outside our duties ({len(outside)} checks)")
+for cid, n in sorted(disagreed.items()):
+    print(f"  disagree {cid} x{n}: {known[cid]}")
+for cid, res, key, statuses in missed[:40]:
+    print(f"  missed {cid} on {res} ({key[0]}:{key[1]}): ours {', '.join(statuses)}")
 PYEOF

@@ -2262,3 +2262,30 @@ def test_every_iac_check_has_a_fail_and_a_pass_case() -> None:
             assert seen == {"PASS"}  # AWS encrypts every bucket; Terraform cannot turn it off
         else:
             assert seen == {"FAIL", "PASS"}, (check_id, seen)
+
+
+def test_a_new_vpcs_unmanaged_default_group_keeps_the_aws_rules() -> None:
+    """Checkov's CKV2_AWS_12 case: an aws_vpc without aws_default_security_group deploys a
+    default group that admits its members and sends anywhere; a managed, empty one passes."""
+    result = scan_iac(TERRAFORM / "default_sg")
+    assert result.errors == []
+    bad = result.one(
+        "vpc-default-security-group-closed", "aws_vpc.unmanaged:default-security-group"
+    )
+    assert bad.status.value == "FAIL"
+    assert bad.evidence == (
+        "default security group aws_vpc.unmanaged:default-security-group of VPC "
+        "aws_vpc.unmanaged: allows all traffic from aws_vpc.unmanaged:default-security-group "
+        "inbound; all traffic to 0.0.0.0/0, ::/0 outbound"
+    )
+    assert bad.location is not None
+    assert bad.location["line"] == line_of(
+        TERRAFORM / "default_sg" / "main.tf", 'resource "aws_vpc" "unmanaged"'
+    )
+    good = result.one("vpc-default-security-group-closed", "aws_default_security_group.managed")
+    assert good.status.value == "PASS"
+    defaults = [f.resource_id for f in result.for_check("vpc-default-security-group-closed")]
+    assert sorted(defaults) == [
+        "aws_default_security_group.managed",
+        "aws_vpc.unmanaged:default-security-group",
+    ]

@@ -251,6 +251,49 @@ def _map_security_groups(b: Builder, net: Net) -> None:
             items = rules[address][direction]
             unknown = next((r for r in items if isinstance(r, UnknownValue)), None)
             put(sg, direction, unknown if unknown is not None else items)
+    _unmanaged_default_groups(b, groups)
+
+
+def _unmanaged_default_groups(b: Builder, groups: dict[str, SecurityGroup]) -> None:
+    """The default security group AWS creates with every new VPC, when no
+    ``aws_default_security_group`` takes it over: it keeps AWS's rules (all traffic from its
+    own members in, everything out), which is what the code deploys."""
+    managed = set()
+    for raw in b.of("aws_default_security_group"):
+        vpc = b.find(raw.attrs.get("vpc_id"), *VPC_TYPES)
+        if vpc is not None:
+            managed.add(vpc.address)
+        elif isinstance(raw.attrs.get("vpc_id"), UnknownValue):
+            return  # it may manage any of them: claim none
+    for vpc in b.of("aws_vpc"):
+        if vpc.address in managed:
+            continue
+        sg_id = f"{vpc.address}:default-security-group"
+        ipv6 = vpc.attrs.get("assign_generated_ipv6_cidr_block") is True
+        sg = b.new(
+            SecurityGroup,
+            vpc,
+            sg_id,
+            name="default",
+            group_name="default",
+            description=(
+                "created by AWS with the VPC and not managed in the code "
+                "(aws_default_security_group would manage it)"
+            ),
+            vpc_id=vpc.address,
+            is_default_group=True,
+            primary=False,
+        )
+        sg.unknown["network_interface_ids"] = (
+            "which interfaces use the group is known only at run time"
+        )
+        sg.ingress = [SecurityGroupRule(protocol="-1", source_groups=[sg_id])]
+        sg.egress = [
+            SecurityGroupRule(
+                protocol="-1", cidrs=["0.0.0.0/0"], ipv6_cidrs=["::/0"] if ipv6 else []
+            )
+        ]
+        groups[sg_id] = sg
 
 
 def _lost(
