@@ -299,3 +299,49 @@ resource "aws_s3_bucket_policy" "b" {
         "FAIL",
         "bucket doc-bucket: policy statement(s) Everyone allow any principal (s3:GetObject)",
     )
+
+
+def test_unknowns_where_mappers_combine_values_never_break_a_mapper() -> None:
+    """Every place that joins several values (group lists, per-instance flags, filter
+    entries, strategies, scanning rules, window targets …) keeps an unknown as unknown instead
+    of losing the whole service's resources to a failed mapper."""
+    result = scan_iac(TERRAFORM / "unknown_paths")
+    assert result.errors == []
+    assert result.outcome.warnings == []
+    reason = "variable {} has no value (no default, tfvars or -var)"
+    expected = {
+        ("iam.user", "member"): ("groups", reason.format("text")),
+        ("rds.db_cluster", "unknown-paths-db"): (
+            "auto_minor_version_upgrade",
+            reason.format("flag"),
+        ),
+        ("ec2.image", "aws_ami.image"): ("encrypted", reason.format("flag")),
+        ("vpc.vpc", "aws_vpc.main"): ("endpoint_services", reason.format("text")),
+        ("cloudwatch.log_group", "unknown-paths-trail"): ("metric_filters", reason.format("text")),
+        ("ecs.cluster", "unknown-paths-apps"): (
+            "default_capacity_provider_strategy",
+            reason.format("text"),
+        ),
+        ("cloudfront.distribution", "aws_cloudfront_distribution.site"): (
+            "viewer_protocol_policies",
+            reason.format("text"),
+        ),
+        ("ecr.repository", "unknown-paths-app"): ("scan_on_push", reason.format("text")),
+        ("ec2.instance", "aws_instance.web"): (
+            "patch_windows",
+            "targets of aws_ssm_maintenance_window_task.patch: " + reason.format("ids"),
+        ),
+    }
+    for (type_id, key), (attribute, why) in expected.items():
+        res = result.resource(type_id, key)
+        assert getattr(res, attribute) is None, (type_id, attribute)
+        assert res.unknown[attribute] == why, (type_id, attribute)
+    for check_id, resource in (
+        ("rds-cluster-auto-minor-version-upgrade", "unknown-paths-db"),
+        ("ecr-repository-scan-on-push", "unknown-paths-app"),
+        ("cloudfront-viewer-https-only", "aws_cloudfront_distribution.site"),
+        ("ec2-instance-patch-window", "aws_instance.web"),
+    ):
+        finding = result.one(check_id, resource)
+        assert finding.status.value == "UNKNOWN", (check_id, finding.evidence)
+        assert "has no value" in finding.evidence

@@ -881,6 +881,9 @@ def _one(lst: Any) -> Any:
 @fn("range")
 def _range(*args: Any) -> list[int | float]:
     nums = [to_number(a) for a in args]
+    start: int | float
+    stop: int | float
+    step: int | float
     if len(nums) == 1:
         start, stop, step = 0, nums[0], 1
     elif len(nums) == 2:

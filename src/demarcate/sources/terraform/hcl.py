@@ -20,7 +20,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from demarcate.sources.iac.limits import InputRejected, max_nesting
 
@@ -80,6 +80,11 @@ def _parse_tree(text: str) -> Tree:
 
 def _is_tree(x: Any) -> bool:
     return hasattr(x, "data") and hasattr(x, "children")
+
+
+def _is_token(x: Any) -> TypeGuard[Token]:
+    """A lark Token (a ``str`` subclass with ``.type``) among a tree's children."""
+    return isinstance(x, str)
 
 
 def _children(tree: Tree) -> list[Any]:
@@ -150,7 +155,7 @@ def _name(tree: Any) -> str:
 
 def _block(tree: Tree, file: str | None) -> Block:
     items = _children(tree)
-    lbrace = next(i for i, c in enumerate(items) if isinstance(c, str) and c.type == "LBRACE")
+    lbrace = next(i for i, c in enumerate(items) if _is_token(c) and c.type == "LBRACE")
     names = [_name(c) for c in items[:lbrace]]
     body_tree = items[lbrace + 1]
     return Block(names[0], names[1:], _body(body_tree, file), _line(tree), file)
@@ -170,18 +175,18 @@ def _body(tree: Tree, file: str | None) -> Body:
 
 def expr(tree: Any) -> Node:
     """Convert one expression subtree."""
-    if isinstance(tree, str):
+    if _is_token(tree):
         return _token(tree)
     kind = tree.data
     kids = _children(tree)
     if kind == "expr_term":
-        inner = [k for k in kids if not (isinstance(k, str) and k.type in ("LPAR", "RPAR"))]
+        inner = [k for k in kids if not (_is_token(k) and k.type in ("LPAR", "RPAR"))]
         return expr(inner[0])
     if kind == "int_lit":
         return ("lit", int(str(kids[0])))
     if kind == "float_lit":
-        value = float(str(kids[0]))
-        return ("lit", int(value) if value.is_integer() else value)
+        number = float(str(kids[0]))
+        return ("lit", int(number) if number.is_integer() else number)
     if kind == "literal_value":
         text = str(kids[0])
         return ("lit", {"true": True, "false": False, "null": None}[text])
@@ -216,7 +221,7 @@ def expr(tree: Any) -> Node:
         expand = False
         if args_tree is not None:
             args = [expr(a) for a in _trees(args_tree)]
-            expand = any(isinstance(a, str) and a.type == "ELLIPSIS" for a in args_tree.children)
+            expand = any(_is_token(a) and a.type == "ELLIPSIS" for a in args_tree.children)
         return ("call", "::".join(names), args, expand)
     if kind == "get_attr_expr_term":
         obj, getter = kids
@@ -241,8 +246,8 @@ def expr(tree: Any) -> Node:
         op_tree, right = _trees(term)
         return ("binop", str(op_tree.children[0]), expr(left), expr(right))
     if kind == "unary_op":
-        op = str(kids[0])
-        return ("unop", op, expr(kids[1]))
+        op_text = str(kids[0])
+        return ("unop", op_text, expr(kids[1]))
     if kind == "for_tuple_expr":
         intro, *rest = _trees(tree)
         k, v, coll = _for_intro(intro)
@@ -252,7 +257,7 @@ def expr(tree: Any) -> Node:
     if kind == "for_object_expr":
         intro, *rest = _trees(tree)
         k, v, coll = _for_intro(intro)
-        group = any(isinstance(c, str) and c.type == "ELLIPSIS" for c in tree.children)
+        group = any(_is_token(c) and c.type == "ELLIPSIS" for c in tree.children)
         key = expr(rest[0])
         value = expr(rest[1])
         cond = expr(_trees(rest[2])[0]) if len(rest) > 2 else None
@@ -294,7 +299,7 @@ def _template_parts(tree: Tree) -> list[Any]:
         if not _is_tree(part) or part.data != "string_part":
             continue
         inner = part.children[0]
-        if isinstance(inner, str):
+        if _is_token(inner):
             text = str(inner)
             if inner.type == "ESCAPED_INTERPOLATION" or inner.type == "ESCAPED_DIRECTIVE":
                 flat.append(text[1:])

@@ -82,8 +82,8 @@ def render_policy_document(attrs: dict[str, Any]) -> Any:
                     statements.append(stmt)
     except (ValueError, AttributeError, TypeError) as exc:
         return UnknownValue(f"policy document cannot be rendered: {exc}")
-    doc: dict[str, Any] = {"Version": attrs.get("version") or "2012-10-17"}
+    document: dict[str, Any] = {"Version": attrs.get("version") or "2012-10-17"}
     if attrs.get("policy_id"):
-        doc["Id"] = attrs["policy_id"]
-    doc["Statement"] = statements
-    return json.dumps(doc)
+        document["Id"] = attrs["policy_id"]
+    document["Statement"] = statements
+    return json.dumps(document)

@@ -222,8 +222,8 @@ class ModuleInstance:
         self._evaluating: set[str] = set()
         self._vars: dict[str, Any] = {}
         self._resources: dict[tuple[str, str, str], Any] = {}
-        self._instances: dict[
-            tuple[str, str, str], list[tuple[Any, ResourceObject, RawResource]]
+        self._instances: dict[  # or _IN_PROGRESS while being expanded
+            tuple[str, str, str], list[tuple[Any, ResourceObject, RawResource]] | object
         ] = {}
         self._modules: dict[str, Any] = {}
         self.providers = dict(providers)

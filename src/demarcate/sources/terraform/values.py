@@ -9,7 +9,11 @@ resource, so checks say UNKNOWN, never a guessed PASS or FAIL.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar
+
+V = TypeVar("V")
+W = TypeVar("W")
 
 # Stands for the account id in ARNs built from the code when the account is not known
 # (no ``allowed_account_ids`` in the provider): keeps ARNs comparable between resources
@@ -28,7 +32,7 @@ class UnknownValue:
     def __repr__(self) -> str:
         return f"UnknownValue({self.reason!r})"
 
-    def __bool__(self) -> bool:  # never silently truthy or falsy in a condition
+    def __bool__(self) -> NoReturn:  # never silently truthy or falsy in a condition
         raise TypeError("an unknown value has no truth value")
 
     def __eq__(self, other: object) -> bool:
@@ -57,6 +61,15 @@ class ResourceObject(dict):
 
 def is_unknown(value: Any) -> bool:
     return isinstance(value, UnknownValue)
+
+
+def unknown_or(value: V, build: Callable[[V], W]) -> UnknownValue | W:
+    """``build(value)`` when ``value`` is fully known, else the first unknown inside it.
+
+    (``first_unknown(x) or build(x)`` would not do: an UnknownValue refuses truth tests.)
+    """
+    found = first_unknown(value)
+    return found if found is not None else build(value)
 
 
 def first_unknown(value: Any, depth: int = 0) -> UnknownValue | None:

@@ -34,7 +34,7 @@ from demarcate.sources.terraform.mapping.base import (
     mapper,
     put,
 )
-from demarcate.sources.terraform.values import UnknownValue, first_unknown
+from demarcate.sources.terraform.values import UnknownValue, first_unknown, unknown_or
 
 PUSH_FREQUENCIES = ("SCAN_ON_PUSH", "CONTINUOUS_SCAN")
 
@@ -125,8 +125,7 @@ def map_ecs(b: Builder) -> None:
             status="ACTIVE",
             container_insights=insights.lower() if isinstance(insights, str) else insights,
             capacity_providers=cluster_providers,
-            default_capacity_provider_strategy=first_unknown(strategy)
-            or [str(s) for s in strategy],
+            default_capacity_provider_strategy=unknown_or(strategy, lambda v: [str(s) for s in v]),
         )
         clusters[raw.address].unknown["registered_container_instances"] = (
             "known only in a live account"
@@ -153,7 +152,7 @@ def map_ecs(b: Builder) -> None:
             else [s.get("capacity_provider") for s in strat]
         )
         if isinstance(names, list):
-            names = first_unknown(names) or [str(n) for n in names]
+            names = unknown_or(names, lambda v: [str(n) for n in v])
         launch: Any
         if isinstance(names, UnknownValue):
             launch = names
@@ -266,6 +265,10 @@ def map_ecr(b: Builder) -> None:
         put(repo, "registry_scan_type", scan_type)
         if isinstance(rules, UnknownValue):
             put(repo, "scan_on_push", rules)
+            continue
+        unknown_rule = first_unknown(rules)
+        if unknown_rule is not None:
+            put(repo, "scan_on_push", unknown_rule)
             continue
         if rules or scan_type == "ENHANCED":
             pattern = None

@@ -41,7 +41,7 @@ from demarcate.sources.terraform.mapping.base import (
     put,
 )
 from demarcate.sources.terraform.raw import RawResource
-from demarcate.sources.terraform.values import UnknownValue, first_unknown
+from demarcate.sources.terraform.values import UnknownValue, unknown_or
 
 
 def family_of(engine: Any, version: Any) -> str | None:
@@ -139,6 +139,7 @@ class _Groups:
         key = (kind, name, raw.region if isinstance(raw.region, str) else "global")
         if key not in self.made:
             defaults = engine_defaults(engine, version, family)
+            engine_label = " ".join(str(x) for x in (engine, version) if x)
             self.made[key] = self.b.new(
                 DbParameterGroup,
                 raw,
@@ -149,9 +150,7 @@ class _Groups:
                 family=family or UnknownValue("the engine version is not pinned"),
                 parameters=defaults
                 if defaults is not None
-                else UnknownValue(
-                    f"the engine default TLS setting of {engine} {version or ''} is not known"
-                ),
+                else UnknownValue(f"the engine default TLS setting of {engine_label} is not known"),
             )
             self.made[key].tags = None
         return [name]
@@ -189,7 +188,7 @@ def map_rds(b: Builder) -> None:
         amvu = a.get("auto_minor_version_upgrade")
         if amvu is None and mine:
             flags = [as_bool(m.attrs.get("auto_minor_version_upgrade"), True) for m in mine]
-            amvu = first_unknown(flags) or all(flags)
+            amvu = unknown_or(flags, all)
         cluster = b.new(
             DbCluster,
             raw,
@@ -225,9 +224,9 @@ def map_rds(b: Builder) -> None:
             if raw.type == "aws_rds_cluster_instance"
             else None
         )
-        cluster = clusters.get(cluster_raw.address) if cluster_raw else None
-        engine = as_str(a.get("engine"), cluster.engine if cluster else None)
-        version = a.get("engine_version") or (cluster.engine_version if cluster else None)
+        parent = clusters.get(cluster_raw.address) if cluster_raw else None
+        engine = as_str(a.get("engine"), parent.engine if parent else None)
+        version = a.get("engine_version") or (parent.engine_version if parent else None)
         source = a.get("replicate_source_db")
         encrypted = as_bool(a.get("storage_encrypted"), False)
         inst = b.new(
@@ -261,10 +260,10 @@ def map_rds(b: Builder) -> None:
                 version,
             ),
             ca_certificate=as_str(a.get("ca_cert_identifier")),
-            cluster_id=(cluster.id if cluster else as_str(a.get("cluster_identifier"), "")),
+            cluster_id=(parent.id if parent else as_str(a.get("cluster_identifier"), "")),
             replica_source=as_str(b.key_of(source, "aws_db_instance"), ""),
         )
-        if raw.type == "aws_rds_cluster_instance" and cluster is not None:
+        if raw.type == "aws_rds_cluster_instance" and parent is not None:
             for f in (
                 "storage_encrypted",
                 "kms_key_id",
@@ -272,7 +271,7 @@ def map_rds(b: Builder) -> None:
                 "multi_az",
                 "deletion_protection",
             ):
-                setattr(inst, f, getattr(cluster, f))
+                setattr(inst, f, getattr(parent, f))
     for kind, rtype, key, source_key, source_type in (
         (
             "instance",

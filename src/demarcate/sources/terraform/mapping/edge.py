@@ -34,7 +34,7 @@ from demarcate.sources.terraform.mapping.base import (
     put,
 )
 from demarcate.sources.terraform.raw import RawResource
-from demarcate.sources.terraform.values import UnknownValue, first_unknown
+from demarcate.sources.terraform.values import UnknownValue, first_unknown, unknown_or
 
 API_DEFAULT_POLICY = "ELBSecurityPolicy-2016-08"
 SECURE = ("HTTPS", "TLS", "SSL")
@@ -100,13 +100,10 @@ def _resolve_classic(b: Builder, listener: LbListener, names: list[Any]) -> None
         )
         if pol is None or pol.attrs.get("policy_type_name") != "SSLNegotiationPolicyType":
             continue
+        policy_attrs = blocks(pol.attrs, "policy_attribute")
         attrs = {
             str(x.get("name")): str(x.get("value", ""))
-            for x in (
-                blocks(pol.attrs, "policy_attribute")
-                if isinstance(blocks(pol.attrs, "policy_attribute"), list)
-                else []
-            )
+            for x in (policy_attrs if isinstance(policy_attrs, list) else [])
         }
         reference = attrs.get("Reference-Security-Policy")
         if reference:
@@ -249,7 +246,7 @@ def map_cloudfront(b: Builder) -> None:
             policies = {"*": default.get("viewer_protocol_policy")}
             for beh in ordered:
                 policies[str(beh.get("path_pattern"))] = beh.get("viewer_protocol_policy")
-            policies = first_unknown(policies) or {k: str(v or "") for k, v in policies.items()}
+            policies = unknown_or(policies, lambda p: {k: str(v or "") for k, v in p.items()})
         cert = block(a, "viewer_certificate")
         origins = blocks(a, "origin")
         logging = block(a, "logging_config")

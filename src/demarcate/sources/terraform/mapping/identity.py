@@ -39,7 +39,12 @@ from demarcate.sources.terraform.mapping.base import (
     mapper,
 )
 from demarcate.sources.terraform.raw import RawResource
-from demarcate.sources.terraform.values import ACCOUNT_PLACEHOLDER, UnknownValue, first_unknown
+from demarcate.sources.terraform.values import (
+    ACCOUNT_PLACEHOLDER,
+    UnknownValue,
+    first_unknown,
+    unknown_or,
+)
 
 
 def _inline(entries: list[tuple[str, Any]]) -> Any:
@@ -189,7 +194,7 @@ def map_iam(b: Builder) -> None:
     for raw in b.of("aws_iam_user"):
         name = b.ident(raw, "name")
         groups = memberships.get(raw.address, [])
-        user = b.new(
+        iam_user = b.new(
             IamUser,
             raw,
             str(name),
@@ -199,11 +204,13 @@ def map_iam(b: Builder) -> None:
             path=as_str(raw.attrs.get("path"), "/"),
             attached_policy_arns=_policy_keys(b, user_policies.get(raw.address, [])),
             inline_policies=_inline(_inline_for(b, "user", raw, "aws_iam_user")),
-            groups=first_unknown(groups) or [str(g) for g in groups],
+            groups=unknown_or(groups, lambda v: [str(g) for g in v]),
             password_enabled=raw in profiles,
         )
         for f in ("mfa_active", "access_keys", "password_last_used", "create_date"):
-            user.unknown[f] = "credential use is known only in a live account (credential report)"
+            iam_user.unknown[f] = (
+                "credential use is known only in a live account (credential report)"
+            )
     for raw in b.of("aws_iam_account_password_policy"):
         a = raw.attrs
         account = raw.account or b.account

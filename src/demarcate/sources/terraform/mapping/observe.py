@@ -44,7 +44,12 @@ from demarcate.sources.terraform.mapping.base import (
     put,
 )
 from demarcate.sources.terraform.raw import RawResource
-from demarcate.sources.terraform.values import ACCOUNT_PLACEHOLDER, UnknownValue, first_unknown
+from demarcate.sources.terraform.values import (
+    ACCOUNT_PLACEHOLDER,
+    UnknownValue,
+    first_unknown,
+    unknown_or,
+)
 
 
 def _selectors(raw: RawResource) -> tuple[Any, Any, Any]:
@@ -163,8 +168,9 @@ def map_cloudwatch(b: Builder) -> None:
                 "metric_name": tr.get("name"),
                 "metric_namespace": tr.get("namespace"),
             }
-            unknown = first_unknown(entry)
-            filters[target.address].append(unknown or {k: str(v or "") for k, v in entry.items()})
+            filters[target.address].append(
+                unknown_or(entry, lambda e: {k: str(v or "") for k, v in e.items()})
+            )
     groups = b.of("aws_cloudwatch_log_group")
     for raw in groups:
         name = b.ident(raw, "name")
@@ -179,7 +185,7 @@ def map_cloudwatch(b: Builder) -> None:
             retention_days=as_int(raw.attrs.get("retention_in_days"), 0),
             kms_encrypted=kms if isinstance(kms, UnknownValue) else kms is not None,
             kms_key_id=as_str(kms),
-            metric_filters=first_unknown(found) or found,
+            metric_filters=unknown_or(found, lambda v: v),
         )
         if lost:
             group.unknown["metric_filters"] = (
@@ -219,7 +225,7 @@ def map_cloudwatch(b: Builder) -> None:
             str(name),
             name=name,
             arn=b.known_arn(raw),
-            metrics=first_unknown(metrics) or [{k: str(v) for k, v in m.items()} for m in metrics],
+            metrics=unknown_or(metrics, lambda ms: [{k: str(v) for k, v in m.items()} for m in ms]),
             actions_enabled=as_bool(a.get("actions_enabled"), True),
             alarm_actions=actions,
             topic_subscriptions=counts if isinstance(actions, list) else actions,
