@@ -345,3 +345,24 @@ def test_unknowns_where_mappers_combine_values_never_break_a_mapper() -> None:
         finding = result.one(check_id, resource)
         assert finding.status.value == "UNKNOWN", (check_id, finding.evidence)
         assert "has no value" in finding.evidence
+
+
+def test_cis_alarm_chain_with_unknown_alarm_metric_or_actions_is_unknown_not_fail() -> None:
+    result = scan_iac(TERRAFORM / "cis_alarm_unknowns")
+    assert result.errors == []
+    root = result.one("cloudwatch-cis-root-account-usage", "cloudwatch-monitoring:<account-id>")
+    assert (root.status.value, root.evidence) == (
+        "UNKNOWN",
+        "metric filter root-account-usage (metric CIS/RootAccountUsage): alarm maybe-root may "
+        "watch it: variable metric has no value (no default, tfvars or -var)",
+    )
+    trail = result.one("cloudwatch-cis-cloudtrail-changes", "cloudwatch-monitoring:<account-id>")
+    assert (trail.status.value, trail.evidence) == (
+        "UNKNOWN",
+        "alarm cloudtrail-changes: variable topic has no value (no default, tfvars or -var)",
+    )
+    # a monitor with no filter at all is still a plain FAIL
+    failed = result.one(
+        "cloudwatch-cis-console-auth-failures", "cloudwatch-monitoring:<account-id>"
+    )
+    assert failed.status.value == "FAIL"

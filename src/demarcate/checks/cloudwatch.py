@@ -759,7 +759,11 @@ def _closest(filters: list[dict[str, str]], monitor: CisMonitor) -> str:
 
 def _notifies(alarm: MetricAlarm) -> tuple[bool | None, str]:
     """Whether an alarm's actions reach someone: (True/False/None, detail)."""
-    actions = alarm.alarm_actions or []
+    if alarm.alarm_actions is None:
+        return None, f"alarm {alarm.label}: {alarm.why_unknown('alarm_actions')}"
+    actions = alarm.alarm_actions
+    if actions and alarm.actions_enabled is None:
+        return None, f"alarm {alarm.label}: {alarm.why_unknown('actions_enabled')}"
     if not actions or not alarm.actions_enabled:
         what = "has no ALARM action" if not actions else "has its actions disabled"
         return False, f"alarm {alarm.label} {what}"
@@ -811,7 +815,17 @@ def _chain(trail: Trail, inv: Inventory, monitor: CisMonitor) -> _Chain:
             unknowns.append(f"could not list alarms in {group.region}: {region_errors[0].reason}")
             continue
         if not alarms:
-            gaps.append(f"metric filter {flt.get('name')} (metric {metric}) has no alarm")
+            # An alarm whose metrics are unknown (e.g. set from an IaC variable) may be the one.
+            unread = [
+                a for a in inv.of(MetricAlarm) if a.region == group.region and a.metrics is None
+            ]
+            if unread:
+                unknowns.append(
+                    f"metric filter {flt.get('name')} (metric {metric}): alarm "
+                    f"{unread[0].label} may watch it: {unread[0].why_unknown('metrics')}"
+                )
+            else:
+                gaps.append(f"metric filter {flt.get('name')} (metric {metric}) has no alarm")
             continue
         for alarm in alarms:
             ok, detail = _notifies(alarm)

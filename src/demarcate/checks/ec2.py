@@ -480,6 +480,12 @@ def subnet_nacl(inst: Ec2Instance, inv: Inventory) -> Result | None:
         None,
     )
     if acl is None:
+        unread = [a for a in inv.of(NetworkAcl) if a.region == inst.region and a.subnet_ids is None]
+        if unread:  # one of these may be it (e.g. an IaC association that is not known)
+            raise Unknown(
+                f"the network ACL of subnet {subnet} is not known: network ACL "
+                f"{unread[0].label}: {unread[0].why_unknown('subnet_ids')}"
+            )
         raise Unknown(
             _missing(inv, NetworkAcl, inst.region, f"the network ACL of subnet {subnet}", "vpc")
         )

@@ -82,7 +82,7 @@ def first_unresolved(value: Any) -> Unresolved | None:
             return item
         if isinstance(item, dict):
             stack.extend(item.values())
-        elif isinstance(item, list):
+        elif isinstance(item, (list, tuple)):
             stack.extend(item)
     return None
 

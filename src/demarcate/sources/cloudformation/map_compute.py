@@ -38,6 +38,7 @@ from demarcate.sources.cloudformation.stack import (
     to_int,
     to_str,
     to_str_list,
+    unknown_or,
 )
 
 # ---- Lambda ---------------------------------------------------------------------------------------
@@ -190,7 +191,11 @@ def ecs_cluster(stack: Stack, lr: LogicalResource, p: Props) -> EcsCluster:
         insights = settings
     else:
         for item in settings:
-            if item.get("Name") == "containerInsights":
+            name = to_str(item.get("Name"))
+            if isinstance(name, Unresolved):  # it may be the containerInsights setting
+                insights = Unresolved(f"a cluster setting's name is not known: {name.reason}")
+                break
+            if name == "containerInsights":
                 value = to_str(item.get("Value"))
                 insights = value.lower() if isinstance(value, str) else value
     assign(res, "container_insights", insights)
@@ -227,11 +232,16 @@ def capacity_associations(stack: Stack, lr: LogicalResource, p: Props) -> None:
 
 @primary("AWS::ECS::CapacityProvider")
 def capacity_provider(stack: Stack, lr: LogicalResource, p: Props) -> None:
-    kind = (
-        "EC2"
-        if p.has("AutoScalingGroupProvider")
-        else ("MANAGED_INSTANCES" if p.has("ManagedInstancesProvider") else None)
-    )
+    asg, managed = p.presence("AutoScalingGroupProvider"), p.presence("ManagedInstancesProvider")
+    kind: str | Unresolved | None = None
+    if asg is True:
+        kind = "EC2"
+    elif managed is True:
+        kind = "MANAGED_INSTANCES"
+    elif isinstance(asg, Unresolved):
+        kind = asg
+    elif isinstance(managed, Unresolved):
+        kind = managed
     stack.extra.setdefault("capacity_providers", {})[stack.key_of(lr.logical_id)] = kind
 
 
@@ -241,6 +251,8 @@ def _launch_type(stack: Stack, providers: list[Any]) -> Any:
     for name in providers:
         if name in FARGATE_PROVIDERS:
             kinds.add("FARGATE")
+        elif isinstance(custom.get(name), Unresolved):
+            return Unresolved(f"capacity provider {name}: {custom[name].reason}")
         elif isinstance(name, str) and custom.get(name):
             kinds.add(custom[name])
         else:
@@ -268,14 +280,20 @@ def ecs_service(stack: Stack, lr: LogicalResource, p: Props) -> EcsService:
         assign(res, "launch_type", strategy)
         assign(res, "capacity_providers", strategy)
     else:
-        providers = [s.get("CapacityProvider") for s in strategy]
+        providers: Any = [s.get("CapacityProvider") for s in strategy]
         if not providers and launch is None and isinstance(cluster_obj, EcsCluster):
-            providers = list(cluster_obj.default_capacity_provider_strategy or [])
+            if cluster_obj.default_capacity_provider_strategy is not None:
+                providers = list(cluster_obj.default_capacity_provider_strategy)
+            elif "default_capacity_provider_strategy" in cluster_obj.unknown:
+                providers = Unresolved(
+                    f"the default capacity provider strategy of cluster {cluster_obj.label} "
+                    f"is not known: {cluster_obj.unknown['default_capacity_provider_strategy']}"
+                )
         assign(res, "capacity_providers", providers)
         if launch is not None:
             assign(res, "launch_type", launch)
-        elif providers:
-            assign(res, "launch_type", _launch_type(stack, providers))
+        elif isinstance(providers, Unresolved) or providers:
+            assign(res, "launch_type", unknown_or(providers, lambda v: _launch_type(stack, v)))
         else:
             res.launch_type = "EC2"  # the API default without a strategy
     fargate = res.uses_fargate if res.launch_type is not None else None
@@ -306,12 +324,10 @@ def _container(c: Props) -> EcsContainer:
     env_items = c.items("Environment")
     env: Any = None
     if isinstance(env_items, list):
-        env = {}
-        for item in env_items:
-            name, value = to_str(item.get("Name")), to_str(item.get("Value"), "")
-            if isinstance(name, str):
-                env[name] = value
-        env = known(env)
+        pairs = [(to_str(item.get("Name")), to_str(item.get("Value"), "")) for item in env_items]
+        # A variable whose name is not known may be the one holding a secret: all unknown.
+        if first_unresolved([name for name, _ in pairs]) is None:
+            env = known({name: value for name, value in pairs if isinstance(name, str)})
     secrets = c.items("Secrets")
     log = c.sub("LogConfiguration")
     name = to_str(c.get("Name"), "?")
@@ -378,6 +394,33 @@ def registry_scanning(stack: Stack, lr: LogicalResource, p: Props) -> None:
     stack.extra["registry_scanning"] = (lr, p)
 
 
+def _registry_rule(repo_id: str, rules: list[Props]) -> tuple[str | None, Unresolved | None]:
+    """(the filter of the first scanning rule that covers the repository, or None; why a rule
+    that may cover it cannot be told, or None)."""
+    doubt: Unresolved | None = None
+    for rule in rules:
+        frequency = rule.get("ScanFrequency")
+        if not isinstance(frequency, Unresolved) and frequency not in (
+            "SCAN_ON_PUSH",
+            "CONTINUOUS_SCAN",
+        ):
+            continue
+        filters = rule.items("RepositoryFilters")
+        if isinstance(filters, Unresolved):
+            doubt = doubt if doubt is not None else filters
+            continue
+        for flt in filters:
+            value = flt.get("Filter")
+            if isinstance(value, Unresolved):
+                doubt = doubt if doubt is not None else value
+            elif isinstance(value, str) and fnmatchcase(repo_id, value):
+                if isinstance(frequency, Unresolved):
+                    doubt = doubt if doubt is not None else frequency
+                    break
+                return value, doubt
+    return None, doubt
+
+
 @finisher
 def apply_registry_scanning(stack: Stack) -> None:
     found = stack.extra.get("registry_scanning")
@@ -396,21 +439,14 @@ def apply_registry_scanning(stack: Stack) -> None:
             )
             continue
         repo.registry_scan_type = scan_type
-        pattern = None
-        for rule in rules:
-            if rule.get("ScanFrequency") not in ("SCAN_ON_PUSH", "CONTINUOUS_SCAN"):
-                continue
-            for flt in (
-                rule.items("RepositoryFilters")
-                if isinstance(rule.items("RepositoryFilters"), list)
-                else []
-            ):
-                value = flt.get("Filter")
-                if isinstance(value, str) and fnmatchcase(repo.id, value):
-                    pattern = value
-                    break
-            if pattern:
-                break
+        pattern, doubt = _registry_rule(repo.id, rules)
+        if pattern is None and doubt is not None:
+            repo.mark_unknown(
+                f"registry scanning configuration {lr.logical_id}: {doubt.reason}",
+                "scan_on_push",
+                "scan_source",
+            )
+            continue
         if rules or scan_type == "ENHANCED":
             repo.scan_on_push = pattern is not None
             repo.scan_source = (

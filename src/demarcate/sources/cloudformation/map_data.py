@@ -42,6 +42,7 @@ from demarcate.sources.cloudformation.stack import (
     to_int,
     to_str,
     to_str_list,
+    unknown_or,
 )
 
 # Engine default of the TLS-enforcing parameter by parameter group family (documented values);
@@ -74,6 +75,31 @@ def _lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
 
+def _any_present(p: Props, *keys: str) -> bool | Unresolved:
+    """True when one of ``keys`` is set, else Unresolved when one may be, else False."""
+    doubt: Unresolved | None = None
+    for key in keys:
+        present = p.presence(key)
+        if present is True:
+            return True
+        if isinstance(present, Unresolved) and doubt is None:
+            doubt = present
+    return doubt if doubt is not None else False
+
+
+def _inherited_encryption(restored: bool | Unresolved, otherwise: Any) -> Any:
+    """StorageEncrypted when the template does not set it: a restore or replica inherits it
+    from its source (unknown), anything else gets ``otherwise``."""
+    if restored is True:
+        return Unresolved("StorageEncrypted is not set: it is inherited from the source")
+    if isinstance(restored, Unresolved):
+        return Unresolved(
+            "StorageEncrypted is not set and whether the database is restored from a snapshot "
+            f"or another database (and inherits it) is not known: {restored.reason}"
+        )
+    return otherwise
+
+
 @primary("AWS::RDS::DBInstance")
 def db_instance(stack: Stack, lr: LogicalResource, p: Props) -> DbInstance:
     key = stack.key_of(lr.logical_id)
@@ -88,7 +114,9 @@ def db_instance(stack: Stack, lr: LogicalResource, p: Props) -> DbInstance:
     source = p.get("SourceDBInstanceIdentifier", p.get("SourceDBClusterIdentifier"))
     assign(res, "replica_source", to_str(source, ""))
     restored = (
-        source is not None or p.has("DBSnapshotIdentifier") or p.has("DBClusterSnapshotIdentifier")
+        True
+        if source is not None
+        else _any_present(p, "DBSnapshotIdentifier", "DBClusterSnapshotIdentifier")
     )
     public = to_bool(p.get("PubliclyAccessible"))
     if public is None:
@@ -99,11 +127,7 @@ def db_instance(stack: Stack, lr: LogicalResource, p: Props) -> DbInstance:
     assign(res, "publicly_accessible", public)
     encrypted = to_bool(p.get("StorageEncrypted"))
     if encrypted is None:
-        encrypted = (
-            Unresolved("StorageEncrypted is not set: it is inherited from the source")
-            if restored
-            else False
-        )
+        encrypted = _inherited_encryption(restored, False)
     assign(res, "storage_encrypted", encrypted)
     assign(res, "kms_key_id", to_str(p.get("KmsKeyId"), ""))
     assign(res, "backup_retention_period", to_int(p.get("BackupRetentionPeriod"), 1))
@@ -150,10 +174,9 @@ def db_cluster(stack: Stack, lr: LogicalResource, p: Props) -> DbCluster:
     assign(res, "engine_mode", mode)
     encrypted = to_bool(p.get("StorageEncrypted"))
     if encrypted is None:
-        if p.has("SnapshotIdentifier") or p.has("SourceDBClusterIdentifier"):
-            encrypted = Unresolved("StorageEncrypted is not set: it is inherited from the source")
-        else:
-            encrypted = mode == "serverless"  # Aurora Serverless v1 is always encrypted
+        restored = _any_present(p, "SnapshotIdentifier", "SourceDBClusterIdentifier")
+        # Aurora Serverless v1 is always encrypted.
+        encrypted = _inherited_encryption(restored, unknown_or(mode, lambda m: m == "serverless"))
     assign(res, "storage_encrypted", encrypted)
     assign(res, "kms_key_id", to_str(p.get("KmsKeyId"), ""))
     assign(res, "backup_retention_period", to_int(p.get("BackupRetentionPeriod"), 1))
@@ -175,9 +198,10 @@ def db_cluster(stack: Stack, lr: LogicalResource, p: Props) -> DbCluster:
     public = to_bool(p.get("PubliclyAccessible"))
     if public is not None:
         assign(res, "publicly_accessible", public)
-    multi_az_cluster = p.has("DBClusterInstanceClass")  # a Multi-AZ DB cluster (not Aurora)
+    # A Multi-AZ DB cluster (not Aurora): True, False or Unresolved.
+    multi_az_cluster = p.presence("DBClusterInstanceClass")
     stack.extra.setdefault("clusters", {})[key] = {
-        "multi_az_cluster": bool(multi_az_cluster),
+        "multi_az_cluster": multi_az_cluster,
         "auto_minor": to_bool(p.get("AutoMinorVersionUpgrade")),
     }
     return res
@@ -201,6 +225,14 @@ def _parameter_group(stack: Stack, lr: LogicalResource, p: Props, kind: str) -> 
     for name, value in params.items():
         if name in TRACKED_PARAMETERS and value is not None:
             tracked[name] = to_str(value)
+    tls_params = sorted({param for _, param in _TLS_PARAMETER_BY_FAMILY})
+    if isinstance(family, Unresolved) and not any(param in tracked for param in tls_params):
+        # Which TLS parameter applies, and its engine default, follow from the family.
+        why = Unresolved(
+            f"no TLS parameter ({', '.join(tls_params)}) is set and the family, whose engine "
+            f"default applies, is not known: {family.reason}"
+        )
+        tracked.update(dict.fromkeys(tls_params, why))
     if isinstance(family, str):
         tls_param = next(
             (prm for pre, prm in _TLS_PARAMETER_BY_FAMILY if family.startswith(pre)), None
@@ -239,34 +271,52 @@ def db_cluster_parameter_group(stack: Stack, lr: LogicalResource, p: Props) -> D
 def cluster_members(stack: Stack) -> None:
     info = stack.extra.get("clusters", {})
     instances = stack.built(DbInstance)
+    # Instances whose cluster is not known may be members of any cluster.
+    maybe = [i for i in instances if i.cluster_id is None and "cluster_id" in i.unknown]
     for cluster in stack.built(DbCluster):
         members = [i for i in instances if i.cluster_id == cluster.id]
         cluster.members = [m.id for m in members]
         meta = info.get(cluster.id, {})
-        if meta.get("multi_az_cluster"):
+        kind = meta.get("multi_az_cluster")
+        doubt = (
+            f"DB instance {maybe[0].label} may be a member: {maybe[0].unknown['cluster_id']}"
+            if maybe
+            else None
+        )
+        if kind is True:
             cluster.multi_az = True  # Multi-AZ DB clusters always span three AZs
+        elif isinstance(kind, Unresolved):
+            cluster.mark_unknown(
+                f"whether it is a Multi-AZ DB cluster (DBClusterInstanceClass) is not known: "
+                f"{kind.reason}",
+                "multi_az",
+            )
         elif not members:
             cluster.mark_unknown(
-                "no DB instance of this cluster is defined in the template", "multi_az"
+                doubt or "no DB instance of this cluster is defined in the template", "multi_az"
             )
-        elif len(members) == 1:
-            cluster.multi_az = False
         else:
             zones = [_zone(stack, m) for m in members]
-            if any(z is None for z in zones):
+            if len(members) > 1 and any(z is None for z in zones):
                 cluster.mark_unknown(
                     "the cluster has several instances but not every one names its "
                     "Availability Zone",
                     "multi_az",
                 )
+            elif len(members) > 1 and len(set(zones)) > 1:
+                cluster.multi_az = True
+            elif doubt is not None:  # another instance, in another zone, may belong to it
+                cluster.mark_unknown(doubt, "multi_az")
             else:
-                cluster.multi_az = len(set(zones)) > 1
+                cluster.multi_az = False
         auto_minor = meta.get("auto_minor")
         if auto_minor is None:
             values = [m.auto_minor_version_upgrade for m in members]
             auto_minor = all(v is True for v in values) if values else True
             if values and any(v is None for v in values):
                 auto_minor = Unresolved("a member's AutoMinorVersionUpgrade is not known")
+            elif auto_minor is True and doubt is not None:
+                auto_minor = Unresolved(doubt)
         assign(cluster, "auto_minor_version_upgrade", auto_minor)
 
 

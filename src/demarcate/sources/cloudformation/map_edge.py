@@ -36,6 +36,7 @@ from demarcate.sources.cloudformation.stack import (
     to_int,
     to_str,
     to_str_list,
+    unknown_or,
 )
 
 API_DEFAULT_TLS_POLICY = "ELBSecurityPolicy-2016-08"
@@ -67,6 +68,8 @@ def load_balancer(stack: Stack, lr: LogicalResource, p: Props) -> LoadBalancer:
     )
     if isinstance(attrs_list, Unresolved):
         res.mark_unknown(attrs_list.reason, *attr_names)
+    elif (bad_key := first_unresolved([to_str(i.get("Key")) for i in attrs_list])) is not None:
+        res.mark_unknown(bad_key.reason, *attr_names)  # it may be any of them
     else:
         attrs: dict[str, Any] = {}
         for item in attrs_list:
@@ -95,6 +98,13 @@ def load_balancer(stack: Stack, lr: LogicalResource, p: Props) -> LoadBalancer:
             assign(res, "cross_zone", flag("load_balancing.cross_zone.enabled"))
     res.listeners = []
     res.waf_web_acl_arn = "" if kind == "application" else None
+    if isinstance(kind, Unresolved):  # what applies depends on the type
+        res.mark_unknown(
+            f"the load balancer type is not known: {kind.reason}",
+            "cross_zone",
+            "drop_invalid_header_fields",
+            "waf_web_acl_arn",
+        )
     return res
 
 
@@ -136,7 +146,14 @@ def listener(stack: Stack, lr: LogicalResource, p: Props) -> None:
         target.mark_unknown(f"listener {lr.logical_id}: {bad.reason}", "listeners")
         return
     item = LbListener(protocol=str(protocol).upper(), port=port)
-    item.certificate_arns = [str(c.get("CertificateArn")) for c in certs]  # type: ignore[union-attr]
+    arns = unknown_or(
+        [to_str(c.get("CertificateArn")) for c in certs],  # type: ignore[union-attr]
+        lambda values: [str(v) for v in values],
+    )
+    if isinstance(arns, Unresolved):
+        target.unknown["listeners.certificate_arns"] = f"listener {lr.logical_id}: {arns.reason}"
+    else:
+        item.certificate_arns = arns
     if item.secure:
         policy = to_str(p.get("SslPolicy"), API_DEFAULT_TLS_POLICY)
         if isinstance(policy, Unresolved):
@@ -146,19 +163,44 @@ def listener(stack: Stack, lr: LogicalResource, p: Props) -> None:
             item.ssl_policy = policy
     else:
         item.ssl_policy = ""
-    item.default_action_redirect_https = item.protocol == "HTTP" and any(
-        a.get("Type") == "redirect"
-        and str(a.sub("RedirectConfig").get("Protocol", "")).upper() == "HTTPS"
-        for a in actions  # type: ignore[union-attr]
-    )
+    redirect = _redirects_to_https(actions) if item.protocol == "HTTP" else False
+    if isinstance(redirect, Unresolved):
+        # The listeners check reads a missing redirect as plain HTTP: the listeners are unknown.
+        target.mark_unknown(f"listener {lr.logical_id}: {redirect.reason}", "listeners")
+        return
+    item.default_action_redirect_https = redirect
     target.listeners.append(item)
+
+
+def _redirects_to_https(actions: Any) -> bool | Unresolved:
+    """Whether a default action redirects to HTTPS (Unresolved when one may and it is not
+    known)."""
+    doubt: Unresolved | None = None
+    for action in actions:
+        kind = to_str(action.get("Type"))
+        protocol = to_str(action.sub("RedirectConfig").get("Protocol", ""))
+        if kind == "redirect" and isinstance(protocol, str) and protocol.upper() == "HTTPS":
+            return True
+        if doubt is None and (isinstance(kind, Unresolved) or kind == "redirect"):
+            doubt = first_unresolved([kind, protocol])
+    return doubt if doubt is not None else False
 
 
 @folder("AWS::WAFv2::WebACLAssociation")
 def web_acl_association(stack: Stack, lr: LogicalResource, p: Props) -> None:
     target = _lb_target(stack, p.get("ResourceArn"))
     acl = to_str(p.get("WebACLArn"))
-    if isinstance(target, LoadBalancer) and target.lb_type == "application":
+    if isinstance(target, Unresolved):
+        stack.mark_all(
+            LoadBalancer,
+            f"web ACL association {lr.logical_id} is for a resource that is not known: "
+            f"{target.reason}",
+            "waf_web_acl_arn",
+            only=lambda lb: lb.waf_web_acl_arn == "",
+        )
+    elif isinstance(target, LoadBalancer) and target.lb_type == "application":
+        if not isinstance(acl, Unresolved):
+            target.unknown.pop("waf_web_acl_arn", None)
         assign(target, "waf_web_acl_arn", acl)
 
 
@@ -182,6 +224,12 @@ def classic_load_balancer(stack: Stack, lr: LogicalResource, p: Props) -> LoadBa
     res.waf_web_acl_arn = None
     policies: dict[str, Props] = {}
     items = p.items("Policies")
+    # A policy list, or a policy name, that is not known may hold a listener's SSL policy.
+    doubt = (
+        items
+        if isinstance(items, Unresolved)
+        else first_unresolved([pol.get("PolicyName") for pol in items])
+    )
     if isinstance(items, list):
         for pol in items:
             name = pol.get("PolicyName")
@@ -202,7 +250,13 @@ def classic_load_balancer(stack: Stack, lr: LogicalResource, p: Props) -> LoadBa
         cert = to_str(raw.get("SSLCertificateId"))
         item.certificate_arns = [cert] if isinstance(cert, str) else []
         if item.secure:
-            _classic_policy(item, raw, policies)
+            policy = _classic_policy(item, raw, policies, doubt)
+            if isinstance(policy, Unresolved):
+                item.ssl_policy = None
+                res.unknown["listeners.ssl_policy"] = (
+                    f"the SSL policy of listener {item.protocol}:{item.port} is not known: "
+                    f"{policy.reason}"
+                )
         else:
             item.ssl_policy = ""
         item.default_action_redirect_https = False
@@ -211,30 +265,45 @@ def classic_load_balancer(stack: Stack, lr: LogicalResource, p: Props) -> LoadBa
     return res
 
 
-def _classic_policy(item: LbListener, raw: Props, policies: dict[str, Props]) -> None:
+def _classic_policy(
+    item: LbListener, raw: Props, policies: dict[str, Props], doubt: Unresolved | None
+) -> Unresolved | None:
+    """Set the listener's SSL policy; Unresolved when it cannot be told."""
     names = to_str_list(raw.get("PolicyNames"), [])
-    for name in names if isinstance(names, list) else []:
+    if isinstance(names, Unresolved):
+        return names
+    for name in names:
         pol = policies.get(name)
-        if pol is None or pol.get("PolicyType") != "SSLNegotiationPolicyType":
+        if pol is None:
+            if doubt is not None:
+                return doubt  # it may be the policy whose name is not known
+            continue
+        kind = pol.get("PolicyType")
+        if isinstance(kind, Unresolved):
+            return kind
+        if kind != "SSLNegotiationPolicyType":
             continue
         attr_items = pol.items("Attributes")
-        attrs = (
-            {str(a.get("Name")): str(a.get("Value")) for a in attr_items}
-            if isinstance(attr_items, list)
-            else {}
-        )
+        if isinstance(attr_items, Unresolved):
+            return attr_items
+        pairs = [(to_str(a.get("Name")), to_str(a.get("Value"))) for a in attr_items]
+        bad = first_unresolved(pairs)
+        if bad is not None:
+            return bad
+        attrs = {str(k): str(v) for k, v in pairs}
         reference = attrs.get("Reference-Security-Policy")
         if reference:
             item.ssl_policy = reference
-            return
+            return None
         item.ssl_policy = name
         item.tls_protocols = [
             proto
             for attr, proto in CLASSIC_PROTOCOL_ATTRS.items()
             if attrs.get(attr, "").lower() == "true"
         ]
-        return
+        return None
     item.ssl_policy = CLASSIC_DEFAULT_POLICY
+    return None
 
 
 # ---- CloudFront -----------------------------------------------------------------------------------
@@ -245,16 +314,19 @@ def _origin(o: Props) -> CfOrigin | Unresolved:
     oid = to_str(o.get("Id"), "")
     if first_unresolved([domain, oid]) is not None:
         return Unresolved("an origin's id or domain is not known")
-    custom = o.has("CustomOriginConfig")
-    is_s3 = bool(o.has("S3OriginConfig")) or (
-        not custom and bool(S3_REST.search(str(domain))) and "s3-website" not in str(domain)
+    custom, s3_config = o.presence("CustomOriginConfig"), o.presence("S3OriginConfig")
+    bad = first_unresolved([custom, s3_config])
+    if bad is not None:
+        return Unresolved(f"origin {oid}: its kind (custom or S3) is not known: {bad.reason}")
+    is_s3 = s3_config is True or (
+        custom is False and bool(S3_REST.search(str(domain))) and "s3-website" not in str(domain)
     )
     oac = to_str(o.get("OriginAccessControlId"), "")
     oai = to_str(o.sub("S3OriginConfig").get("OriginAccessIdentity"), "")
     if first_unresolved([oac, oai]) is not None:
         return Unresolved(f"origin {oid}: its access control is not known")
     origin = CfOrigin(id=str(oid), domain=str(domain), is_s3=is_s3, oac_id=oac, oai=oai)
-    if custom:
+    if custom is True:
         cfg = o.sub("CustomOriginConfig")
         policy = to_str(cfg.get("OriginProtocolPolicy"), "")
         protocols = to_str_list(cfg.get("OriginSSLProtocols"))
@@ -360,8 +432,16 @@ def hosted_zone(stack: Stack, lr: LogicalResource, p: Props) -> HostedZone:
 @folder("AWS::Route53::DNSSEC")
 def dnssec(stack: Stack, lr: LogicalResource, p: Props) -> None:
     target = stack.target(p.get("HostedZoneId"), HostedZone, "AWS::Route53::HostedZone")
-    if isinstance(target, HostedZone):
+    if isinstance(target, Unresolved):
+        stack.mark_all(
+            HostedZone,
+            f"DNSSEC {lr.logical_id} signs a hosted zone that is not known: {target.reason}",
+            "dnssec_status",
+            only=lambda zone: zone.dnssec_status == "NOT_SIGNING",
+        )
+    elif isinstance(target, HostedZone):
         target.dnssec_status = "SIGNING"
+        target.unknown.pop("dnssec_status", None)
 
 
 @primary("AWS::Logs::DeliverySource")
@@ -376,12 +456,23 @@ def delivery_source(stack: Stack, lr: LogicalResource, p: Props) -> None:
 def log_delivery(stack: Stack, lr: LogicalResource, p: Props) -> None:
     source = to_str(p.get("DeliverySourceName"))
     sources = stack.extra.get("delivery_sources", {})
-    target = sources.get(source) if isinstance(source, str) else None
+    target = sources.get(source) if isinstance(source, str) else source
+    if isinstance(target, Unresolved):
+        stack.mark_all(
+            CloudFrontDistribution,
+            f"log delivery {lr.logical_id} is for a resource that is not known: {target.reason}",
+            "logging_enabled",
+            "logging_destination",
+            only=lambda dist: dist.logging_enabled is False,
+        )
+        return
     for dist in stack.built(CloudFrontDistribution):
         if isinstance(target, ResRef):
             hit = stack.by_logical.get(target.logical) is dist
         else:
             hit = isinstance(target, str) and target.endswith(f":distribution/{dist.id}")
-        if hit and dist.logging_enabled is False:
+        if hit and dist.logging_enabled is not True:
+            for attr in ("logging_enabled", "logging_destination"):
+                dist.unknown.pop(attr, None)
             dist.logging_enabled = True
             dist.logging_destination = f"log delivery {source}"

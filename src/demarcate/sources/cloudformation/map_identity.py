@@ -81,9 +81,13 @@ def role(stack: Stack, lr: LogicalResource, p: Props) -> IamRole:
 def user(stack: Stack, lr: LogicalResource, p: Props) -> IamUser:
     res: IamUser = _identity(stack, lr, p, IamUser, "user")
     assign(res, "groups", to_str_list(p.get("Groups"), []))
-    login = p.has("LoginProfile")
-    if login is not None:
-        res.password_enabled = bool(login)
+    login = p.presence("LoginProfile")
+    if isinstance(login, Unresolved):
+        res.mark_unknown(
+            f"whether the user has a console password: {login.reason}", "password_enabled"
+        )
+    else:
+        res.password_enabled = login
     res.access_keys = []
     res.mark_unknown(_LIVE_ONLY, "mfa_active", "password_last_used", "password_last_changed")
     return res
@@ -125,17 +129,16 @@ def attach_managed_policies(stack: Stack) -> None:
     for lr, policy in stack.extra.get("managed_policies", []):
         p = stack.props(lr)
         count = 0
+        unknown_count: str | None = None
         for prop, cls in (("Roles", IamRole), ("Users", IamUser), ("Groups", IamGroup)):
             targets = _targets(stack, p, prop, cls)
             if isinstance(targets, Unresolved):
+                why = f"attaches to an unknown {prop[:-1].lower()}: {targets.reason}"
                 for res in stack.built(cls):
-                    res.mark_unknown(
-                        f"managed policy {policy.label} attaches to an unknown "
-                        f"{prop[:-1].lower()}: {targets.reason}",
-                        "attached_policy_arns",
-                    )
+                    res.mark_unknown(f"managed policy {policy.label} {why}", "attached_policy_arns")
+                unknown_count = unknown_count or why
                 continue
-            count += len(to_str_list(p.get(prop), []) or [])
+            count += len(_names(p, prop))
             for target in targets:
                 if target.attached_policy_arns is not None and policy.arn not in (
                     target.attached_policy_arns
@@ -146,7 +149,15 @@ def attach_managed_policies(stack: Stack) -> None:
             for res in identities
             if policy.arn in (res.attached_policy_arns or []) and not _listed_by(stack, lr, res)
         )
-        policy.attachment_count = count
+        if unknown_count is not None:
+            policy.mark_unknown(unknown_count, "attachment_count")
+        else:
+            policy.attachment_count = count
+
+
+def _names(p: Props, prop: str) -> list[Any]:
+    names = to_str_list(p.get(prop), [])
+    return names if isinstance(names, list) else []
 
 
 def _listed_by(stack: Stack, lr: LogicalResource, res: Any) -> bool:
@@ -210,7 +221,21 @@ def _add_inline(target: Any, name: Any, doc: Any, lr: LogicalResource) -> None:
 def group_membership(stack: Stack, lr: LogicalResource, p: Props) -> None:
     group_name = to_str(p.get("GroupName"))
     users = _targets(stack, p, "Users", IamUser)
-    if isinstance(users, Unresolved) or not isinstance(group_name, str):
+    if isinstance(users, Unresolved):
+        stack.mark_all(
+            IamUser,
+            f"group membership {lr.logical_id} adds users that are not known: {users.reason}",
+            "groups",
+        )
+        return
+    if isinstance(group_name, Unresolved):
+        for u in users:
+            u.mark_unknown(
+                f"group membership {lr.logical_id}: the group is not known: {group_name.reason}",
+                "groups",
+            )
+        return
+    if not isinstance(group_name, str):
         return
     for u in users:
         if u.groups is not None and group_name not in u.groups:
@@ -220,6 +245,13 @@ def group_membership(stack: Stack, lr: LogicalResource, p: Props) -> None:
 @folder("AWS::IAM::AccessKey")
 def access_key(stack: Stack, lr: LogicalResource, p: Props) -> None:
     target = stack.target(to_str(p.get("UserName")), IamUser, "AWS::IAM::User")
+    if isinstance(target, Unresolved):
+        stack.mark_all(
+            IamUser,
+            f"access key {lr.logical_id} belongs to a user that is not known: {target.reason}",
+            "access_keys",
+        )
+        return
     if not isinstance(target, IamUser) or target.access_keys is None:
         return
     status = to_str(p.get("Status"), "Active")

@@ -39,6 +39,7 @@ from demarcate.sources.cloudformation.stack import (
     to_int,
     to_str,
     to_str_list,
+    unknown_or,
 )
 
 # ---- CloudTrail -----------------------------------------------------------------------------------
@@ -151,7 +152,10 @@ def alarm(stack: Stack, lr: LogicalResource, p: Props) -> MetricAlarm:
     res = MetricAlarm(id=key, name=key, region=stack.region, tags=tags_of(p))
     res.arn = stack.arn("cloudwatch", f"alarm:{key}")
     metrics: list[Any] = []
-    if p.has("MetricName"):
+    present = p.presence("MetricName")
+    if isinstance(present, Unresolved):
+        metrics.append(present)
+    elif present:
         metrics.append(
             {"namespace": to_str(p.get("Namespace"), ""), "name": to_str(p.get("MetricName"))}
         )
@@ -161,7 +165,10 @@ def alarm(stack: Stack, lr: LogicalResource, p: Props) -> MetricAlarm:
     else:
         for q in queries:
             metric = q.sub("MetricStat").sub("Metric")
-            if metric.has("MetricName"):
+            present = metric.presence("MetricName")
+            if isinstance(present, Unresolved):
+                metrics.append(present)
+            elif present:
                 metrics.append(
                     {
                         "namespace": to_str(metric.get("Namespace"), ""),
@@ -251,14 +258,16 @@ def guardduty(stack: Stack, lr: LogicalResource, p: Props) -> GuardDutyStatus:
     )
     res.detector_id = lr.logical_id
     assign(res, "enabled", to_bool(p.get("Enable")))
-    features: dict[str, Any] = {}
     items = p.items("Features")
-    if isinstance(items, list):
-        for f in items:
-            name, status = to_str(f.get("Name")), to_str(f.get("Status"))
-            if isinstance(name, str) and isinstance(status, str):
-                features[name] = status
-    res.features = features
+    if isinstance(items, Unresolved):
+        assign(res, "features", items)
+        return res
+    pairs = [(to_str(f.get("Name")), to_str(f.get("Status"))) for f in items]
+    features = unknown_or(
+        pairs,
+        lambda known: {n: s for n, s in known if isinstance(n, str) and isinstance(s, str)},
+    )
+    assign(res, "features", features)
     return res
 
 
@@ -270,13 +279,11 @@ def config_recorder(stack: Stack, lr: LogicalResource, p: Props) -> ConfigStatus
     res.recorder_exists = True
     res.recorder_name = stack.key_of(lr.logical_id)
     group = p.sub("RecordingGroup")
-    assign(
-        res,
-        "all_supported",
-        to_bool(
-            group.get("AllSupported"), not p.has("RecordingGroup") or not group.has("ResourceTypes")
-        ),
-    )
+    # Without AllSupported, the recorder records everything unless it lists resource types.
+    has_group = p.presence("RecordingGroup")
+    listed = group.presence("ResourceTypes") if has_group is True else has_group
+    everything = listed if isinstance(listed, Unresolved) else not listed
+    assign(res, "all_supported", to_bool(group.get("AllSupported"), everything))
     assign(
         res,
         "include_global_resource_types",

@@ -295,10 +295,17 @@ def nacl_entry(stack: Stack, lr: LogicalResource, p: Props) -> None:
 def nacl_association(stack: Stack, lr: LogicalResource, p: Props) -> None:
     target = _acl_target(stack, p.get("NetworkAclId"))
     subnet_id = to_str(p.get("SubnetId"))
+    if isinstance(subnet_id, Unresolved):
+        # Any subnet of the template may be the one moved off its VPC's default ACL.
+        stack.extra.setdefault("unknown_associations", []).append(
+            f"association {lr.logical_id}: its subnet is not known: {subnet_id.reason}"
+        )
+    elif isinstance(subnet_id, str) and target is not None:
+        # Associated with a custom ACL (known or not): no longer on the default ACL.
+        stack.extra.setdefault("associated_subnets", set()).add(subnet_id)
     if isinstance(target, NetworkAcl) and isinstance(subnet_id, str):
         if target.subnet_ids is not None and subnet_id not in target.subnet_ids:
             target.subnet_ids.append(subnet_id)
-        stack.extra.setdefault("associated_subnets", set()).add(subnet_id)
     elif isinstance(target, NetworkAcl):
         target.mark_unknown(f"association {lr.logical_id}: subnet is not known", "subnet_ids")
 
@@ -308,6 +315,11 @@ def default_acl_subnets(stack: Stack) -> None:
     """Template subnets with no custom ACL association use their VPC's default ACL."""
     associated = stack.extra.get("associated_subnets", set())
     acls = stack.extra.get("default_acls", {})
+    doubts = stack.extra.get("unknown_associations", [])
+    if doubts:
+        for acl in acls.values():
+            acl.mark_unknown(doubts[0], "subnet_ids")
+        return
     for logical, info in stack.extra.get("subnets", {}).items():
         subnet_key = stack.key_of(logical)
         if subnet_key in associated:
@@ -346,6 +358,13 @@ def flow_log(stack: Stack, lr: LogicalResource, p: Props) -> None:
 @folder("AWS::EC2::VPCEndpoint")
 def vpc_endpoint(stack: Stack, lr: LogicalResource, p: Props) -> None:
     target = stack.target(p.get("VpcId"), Vpc, "AWS::EC2::VPC")
+    if isinstance(target, Unresolved):
+        stack.mark_all(
+            Vpc,
+            f"endpoint {lr.logical_id} is in a VPC that is not known: {target.reason}",
+            "endpoint_services",
+        )
+        return
     if not isinstance(target, Vpc):
         return
     service = to_str(p.get("ServiceName"))
@@ -390,7 +409,12 @@ def volume(stack: Stack, lr: LogicalResource, p: Props) -> EbsVolume:
 def _launch_template(stack: Stack, p: Props) -> Props | Unresolved | None:
     """LaunchTemplateData of the instance's launch template, when it is a simple one."""
     spec = p.sub("LaunchTemplate")
-    if p.has("LaunchTemplate") is not True:
+    present = p.presence("LaunchTemplate")
+    if isinstance(present, Unresolved):
+        return Unresolved(
+            f"whether the instance uses a launch template is not known: {present.reason}"
+        )
+    if not present:
         return None
     ref = spec.get("LaunchTemplateId", spec.get("LaunchTemplateName"))
     if isinstance(ref, Unresolved):
@@ -423,15 +447,23 @@ def _launch_template(stack: Stack, p: Props) -> Props | Unresolved | None:
 
 
 def _metadata(res: Ec2Instance, p: Props, lt: Props | Unresolved | None) -> None:
-    opts = p.sub("MetadataOptions") if p.has("MetadataOptions") else None
-    if opts is None and isinstance(lt, Props) and lt.has("MetadataOptions"):
-        opts = lt.sub("MetadataOptions")
+    attrs = ("imds_http_tokens", "imds_endpoint")
+    own = p.presence("MetadataOptions")
+    if isinstance(own, Unresolved):
+        res.mark_unknown(f"MetadataOptions is not known: {own.reason}", *attrs)
+        return
+    opts = p.sub("MetadataOptions") if own else None
+    if opts is None and isinstance(lt, Props):
+        inherited = lt.presence("MetadataOptions")
+        if isinstance(inherited, Unresolved):
+            res.mark_unknown(
+                f"the launch template's MetadataOptions is not known: {inherited.reason}", *attrs
+            )
+            return
+        if inherited:
+            opts = lt.sub("MetadataOptions")
     if opts is None and isinstance(lt, Unresolved):
-        res.mark_unknown(
-            f"metadata options come from a launch template: {lt.reason}",
-            "imds_http_tokens",
-            "imds_endpoint",
-        )
+        res.mark_unknown(f"metadata options come from a launch template: {lt.reason}", *attrs)
         return
     opts = opts or Props({})
     assign(res, "imds_endpoint", to_str(opts.get("HttpEndpoint"), "enabled"))
@@ -557,7 +589,9 @@ def instance(stack: Stack, lr: LogicalResource, p: Props) -> list[Any]:
     else:
         has_root = False
         for mapping in mappings:
-            if mapping.has("Ebs") is not True:
+            # An EBS block that may or may not be there still makes a volume: every setting
+            # of it is then unknown (Props carries the reason), never a missing volume.
+            if mapping.presence("Ebs") is False:
                 continue
             device = to_str(mapping.get("DeviceName"), "?")
             device = device if isinstance(device, str) else "?"
@@ -612,7 +646,15 @@ def volume_attachment(stack: Stack, lr: LogicalResource, p: Props) -> None:
 @folder("AWS::EC2::EIP", "AWS::EC2::EIPAssociation")
 def elastic_ip(stack: Stack, lr: LogicalResource, p: Props) -> None:
     inst = stack.target(p.get("InstanceId"), Ec2Instance, "AWS::EC2::Instance")
-    if isinstance(inst, Ec2Instance):
+    if isinstance(inst, Unresolved):
+        stack.mark_all(
+            Ec2Instance,
+            f"elastic IP {lr.logical_id} is associated with an instance that is not known: "
+            f"{inst.reason}",
+            "public_ips",
+            only=lambda res: res.public_ips == [],
+        )
+    elif isinstance(inst, Ec2Instance):
         inst.public_ips = [PUBLIC_IP]
         inst.unknown.pop("public_ips", None)
 

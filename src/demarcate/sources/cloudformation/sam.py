@@ -56,6 +56,10 @@ _PASS_THROUGH = (
 
 
 def _merge(base: Any, override: Any) -> Any:
+    # An intrinsic is merged like a scalar (as SAM does): the function's value wins whole, so
+    # an unknown value stays one instead of being merged key by key into the global map.
+    if _is_intrinsic(base) or _is_intrinsic(override):
+        return override
     if isinstance(base, dict) and isinstance(override, dict):
         out = dict(base)
         for key, value in override.items():
@@ -67,11 +71,10 @@ def _merge(base: Any, override: Any) -> Any:
 
 
 def _is_intrinsic(value: Any) -> bool:
-    return (
-        isinstance(value, dict)
-        and len(value) == 1
-        and ("Ref" in value or next(iter(value)).startswith("Fn::"))
-    )
+    if not isinstance(value, dict) or len(value) != 1:
+        return False
+    key = next(iter(value))
+    return isinstance(key, str) and (key == "Ref" or key.startswith("Fn::"))
 
 
 def _policies(policies: Any) -> tuple[list[Any], list[dict[str, Any]]]:

@@ -32,6 +32,7 @@ from demarcate.sources.cloudformation.intrinsics import (
 from demarcate.sources.iac.errors import IacParseError
 
 R = TypeVar("R", bound=Resource)
+T = TypeVar("T")
 
 # Property holding the physical name, per type (Ref returns it, ids use it).
 NAME_PROPERTY: dict[str, str] = {
@@ -109,6 +110,13 @@ class Props:
         if self.reason is not None or isinstance(self.data.get(key), Unresolved):
             return None
         return self.data.get(key) is not None
+
+    def presence(self, key: str) -> bool | Unresolved:
+        """Whether ``key`` is set, or an :class:`Unresolved` with the reason when that is not
+        known (``has`` gives None there; this keeps the reason for the attributes it decides).
+        """
+        known = self.has(key)
+        return Unresolved(self.why(key)) if known is None else known
 
     def why(self, key: str) -> str:
         """The reason ``key`` is unknown (for ``has(key) is None``)."""
@@ -224,6 +232,16 @@ def tags_of(props: Props) -> dict[str, str] | None:
             if not isinstance(value, (Unresolved, dict, list)):
                 out[tag["Key"]] = "" if value is None else str(value)
     return out
+
+
+def unknown_or(value: Any, build: Callable[[Any], T]) -> Unresolved | T:
+    """``build(value)`` when ``value`` is fully known, else the first Unresolved inside it.
+
+    (``first_unresolved(x) or build(x)`` would not do: an Unresolved refuses truth tests, and
+    ``build`` must never see one: it would read it as absent, false or empty.)
+    """
+    bad = first_unresolved(value)
+    return bad if bad is not None else build(value)
 
 
 def assign(res: Resource, attr: str, value: Any) -> None:
@@ -569,6 +587,19 @@ class Stack:
 
     def built(self, cls: type[R]) -> list[R]:
         return [r for r in self.out if isinstance(r, cls)]
+
+    def mark_all(
+        self,
+        cls: type[R],
+        reason: str,
+        *attributes: str,
+        only: Callable[[R], bool] | None = None,
+    ) -> None:
+        """Mark ``attributes`` unknown on every built ``cls`` (those ``only`` accepts): a
+        satellite resource configures one of them, but which one is not known."""
+        for res in self.built(cls):
+            if only is None or only(res):
+                res.mark_unknown(reason, *attributes)
 
     def target(self, value: Any, cls: type[R], *types: str) -> R | Unresolved | None:
         """The normalized resource ``value`` (a Ref/GetAtt, a name or an ARN) points at.
