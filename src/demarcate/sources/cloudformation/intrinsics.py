@@ -8,7 +8,11 @@ Values come out as plain Python data, with two markers:
 * :class:`ResRef` — a ``str`` naming another resource of the template (``Ref`` / ``GetAtt``):
   its text is the physical name or ARN when the template fixes it, otherwise a stable token;
   ``logical`` and ``attr`` say what it points at, so folded resources (bucket policies,
-  security group rules, listeners …) find their target.
+  security group rules, listeners …) find their target. A ResRef whose text is only a stable
+  token for a value the template does not determine (``!GetAtt Custom.Cidr``, an attribute AWS
+  generates) carries the reason in ``generated``: it still identifies what it points at, but
+  read as a *setting* (a CIDR, a status, a flag …) it is unknown — see :func:`generated_reason`.
+  Text composed from one (``!Sub``, ``!Join``, ``!Split``) is a :class:`GeneratedText`.
 
 Pseudo parameters the template cannot know (``AWS::AccountId``, ``AWS::Region``,
 ``AWS::StackName``, ``AWS::StackId``) read as the placeholders in :data:`PLACEHOLDERS` unless
@@ -53,16 +57,74 @@ class Unresolved:
 
 
 class ResRef(str):
-    """A string that refers to a resource of the same template."""
+    """A string that refers to a resource of the same template.
+
+    ``generated``: None when the text is the value itself (a fixed name, an ARN built from
+    it); else the reason the value is not known (the text is a placeholder like
+    ``<Custom.Cidr>``). ``identifier``: the placeholder stands for an identifier of an AWS
+    resource (its ARN, id, name …), never for an arbitrary value such as ``*``; False for the
+    outputs of custom resources and for attributes that are not identifiers.
+    """
 
     logical: str
     attr: str | None
+    generated: str | None
+    identifier: bool
 
-    def __new__(cls, value: str, logical: str, attr: str | None = None) -> ResRef:
+    def __new__(
+        cls,
+        value: str,
+        logical: str,
+        attr: str | None = None,
+        generated: str | None = None,
+        identifier: bool = True,
+    ) -> ResRef:
         obj = super().__new__(cls, value)
         obj.logical = logical
         obj.attr = attr
+        obj.generated = generated
+        obj.identifier = identifier
         return obj
+
+
+class GeneratedText(str):
+    """Text composed from a generated placeholder (``!Sub "${Custom.Cidr}"``): not a
+    reference, and not known either (``generated`` holds the reason)."""
+
+    generated: str
+    identifier: bool
+
+    def __new__(cls, value: str, generated: str, identifier: bool = False) -> GeneratedText:
+        obj = super().__new__(cls, value)
+        obj.generated = generated
+        obj.identifier = identifier
+        return obj
+
+
+def generated_reason(value: Any) -> str | None:
+    """Why ``value`` is only a placeholder for a value the template does not determine (a
+    generated :class:`ResRef` or :class:`GeneratedText`); None for any other value."""
+    return getattr(value, "generated", None) if isinstance(value, str) else None
+
+
+def first_unknown(value: Any, identifiers_known: bool = False) -> Unresolved | None:
+    """Like :func:`first_unresolved`, and a generated placeholder anywhere inside ``value``
+    counts as unknown too (for values read as settings, not as references). With
+    ``identifiers_known``, a placeholder for an AWS resource's identifier (``identifier``)
+    still counts as known: it names that resource."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Unresolved):
+            return item
+        why = generated_reason(item)
+        if why is not None and not (identifiers_known and getattr(item, "identifier", False)):
+            return Unresolved(why)
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return None
 
 
 class _NoValue:
@@ -264,6 +326,7 @@ class Evaluator:
         if not isinstance(template, str):
             return Unresolved("Fn::Sub needs a string template")
         problem: list[Unresolved] = []
+        placeholders: list[tuple[str, bool]] = []
 
         def replace(match: re.Match[str]) -> str:
             body = match.group(1)
@@ -283,11 +346,16 @@ class Evaluator:
             if value is NOVALUE or isinstance(value, (dict, list)):
                 problem.append(Unresolved(f"Fn::Sub variable {name} is not a string"))
                 return ""
+            why = generated_reason(value)
+            if why is not None:
+                placeholders.append((why, bool(getattr(value, "identifier", False))))
             return as_text(value)
 
         text = _SUB_VAR.sub(replace, template)
         if problem:
             return Unresolved(problem[0].reason)
+        if placeholders:
+            return GeneratedText(text, placeholders[0][0], all(i for _, i in placeholders))
         return text
 
     def _fn_join(self, args: Any) -> Any:
@@ -305,7 +373,12 @@ class Evaluator:
             return bad
         if any(isinstance(v, (dict, list)) for v in values):
             return Unresolved("Fn::Join needs a list of strings")
-        return as_text(delimiter).join(as_text(v) for v in values)
+        text = as_text(delimiter).join(as_text(v) for v in values)
+        marked = [v for v in values if generated_reason(v) is not None]
+        if marked:
+            identifier = all(getattr(v, "identifier", False) for v in marked)
+            return GeneratedText(text, str(generated_reason(marked[0])), identifier)
+        return text
 
     def _fn_select(self, args: Any) -> Any:
         if not isinstance(args, list) or len(args) != 2:
@@ -329,7 +402,12 @@ class Evaluator:
         for part in (delimiter, source):
             if isinstance(part, Unresolved):
                 return part
-        return as_text(source).split(as_text(delimiter))
+        pieces = as_text(source).split(as_text(delimiter))
+        why = generated_reason(source)
+        if why is None:
+            return pieces
+        identifier = bool(getattr(source, "identifier", False))
+        return [GeneratedText(piece, why, identifier) for piece in pieces]
 
     def _fn_find_in_map(self, args: Any) -> Any:
         if not isinstance(args, list) or len(args) not in (3, 4):

@@ -23,7 +23,12 @@ from demarcate.resources.ecs import (
     EcsTaskDefinition,
 )
 from demarcate.resources.lambda_ import LambdaFunction
-from demarcate.sources.cloudformation.intrinsics import ResRef, Unresolved, first_unresolved
+from demarcate.sources.cloudformation.intrinsics import (
+    ResRef,
+    Unresolved,
+    first_unknown,
+    first_unresolved,
+)
 from demarcate.sources.cloudformation.map_network import mark_subnets_in_use
 from demarcate.sources.cloudformation.stack import (
     LogicalResource,
@@ -38,6 +43,8 @@ from demarcate.sources.cloudformation.stack import (
     to_int,
     to_str,
     to_str_list,
+    to_word,
+    to_word_list,
     unknown_or,
 )
 
@@ -49,9 +56,9 @@ def function(stack: Stack, lr: LogicalResource, p: Props) -> LambdaFunction:
     key = stack.key_of(lr.logical_id)
     res = LambdaFunction(id=key, name=key, region=stack.region, tags=tags_of(p))
     res.arn = stack.arn("lambda", f"function:{key}")
-    package = to_str(p.get("PackageType"), "Zip")
+    package = to_word(p.get("PackageType"), "Zip")
     assign(res, "package_type", package)
-    runtime = to_str(p.get("Runtime"))
+    runtime = to_word(p.get("Runtime"))
     if package == "Image":
         runtime = ""  # container images bring their own runtime
     elif runtime is None:
@@ -60,7 +67,7 @@ def function(stack: Stack, lr: LogicalResource, p: Props) -> LambdaFunction:
     assign(res, "role_arn", to_str(p.get("Role")))
     variables = p.sub("Environment").get("Variables", {})
     if isinstance(variables, dict):
-        env = {str(k): to_str(v) for k, v in variables.items()}
+        env = {str(k): to_word(v, identifiers=True) for k, v in variables.items()}
         bad = first_unresolved(env)
         if bad is not None:
             res.mark_unknown(
@@ -104,7 +111,7 @@ def _least_strict(current: str | None, new: str) -> str:
 @folder("AWS::Lambda::Url")
 def function_url(stack: Stack, lr: LogicalResource, p: Props) -> None:
     target = _function_target(stack, p.get("TargetFunctionArn"))
-    auth = to_str(p.get("AuthType"))
+    auth = to_word(p.get("AuthType"))
     if isinstance(target, Unresolved):
         for fn in stack.built(LambdaFunction):
             fn.mark_unknown(
@@ -153,7 +160,11 @@ def permission(stack: Stack, lr: LogicalResource, p: Props) -> None:
     if target is None or target.resource_policy is None:
         return
     principal = to_str(p.get("Principal"))
-    action = to_str(p.get("Action"))
+    # A placeholder names a principal only when it is an AWS resource's identifier.
+    unknown_principal = first_unknown(principal, identifiers_known=True)
+    if unknown_principal is not None:
+        principal = unknown_principal
+    action = to_word(p.get("Action"))
     stmt: dict[str, Any] = {
         "Sid": lr.logical_id,
         "Effect": "Allow",
@@ -165,7 +176,9 @@ def permission(stack: Stack, lr: LogicalResource, p: Props) -> None:
     for prop, operator, key in _PERMISSION_CONDITIONS:
         value = p.get(prop)
         if value is not None:
-            conditions.setdefault(operator, {})[key] = to_str(value)
+            conditions.setdefault(operator, {})[key] = (
+                to_word(value) if prop == "FunctionUrlAuthType" else to_str(value)
+            )
     if conditions:
         stmt["Condition"] = conditions
     bad = first_unresolved(stmt)
@@ -191,12 +204,12 @@ def ecs_cluster(stack: Stack, lr: LogicalResource, p: Props) -> EcsCluster:
         insights = settings
     else:
         for item in settings:
-            name = to_str(item.get("Name"))
+            name = to_word(item.get("Name"))
             if isinstance(name, Unresolved):  # it may be the containerInsights setting
                 insights = Unresolved(f"a cluster setting's name is not known: {name.reason}")
                 break
             if name == "containerInsights":
-                value = to_str(item.get("Value"))
+                value = to_word(item.get("Value"))
                 insights = value.lower() if isinstance(value, str) else value
     assign(res, "container_insights", insights)
     assign(res, "capacity_providers", to_str_list(p.get("CapacityProviders"), []))
@@ -275,7 +288,7 @@ def ecs_service(stack: Stack, lr: LogicalResource, p: Props) -> EcsService:
     if isinstance(cluster_obj, EcsCluster):
         res.cluster_arn = cluster_obj.arn
     strategy = p.items("CapacityProviderStrategy")
-    launch = to_str(p.get("LaunchType"))
+    launch = to_word(p.get("LaunchType"))
     if isinstance(strategy, Unresolved):
         assign(res, "launch_type", strategy)
         assign(res, "capacity_providers", strategy)
@@ -297,7 +310,7 @@ def ecs_service(stack: Stack, lr: LogicalResource, p: Props) -> EcsService:
         else:
             res.launch_type = "EC2"  # the API default without a strategy
     fargate = res.uses_fargate if res.launch_type is not None else None
-    version = to_str(p.get("PlatformVersion"), "")
+    version = to_word(p.get("PlatformVersion"), "")
     assign(res, "platform_version", version if fargate is not False else "")
     res.platform_family = ""
     network = p.sub("NetworkConfiguration")
@@ -309,7 +322,7 @@ def ecs_service(stack: Stack, lr: LogicalResource, p: Props) -> EcsService:
         )
     else:
         res.network_mode_awsvpc = bool(present)
-        public = to_str(awsvpc.get("AssignPublicIp"), "DISABLED")
+        public = to_word(awsvpc.get("AssignPublicIp"), "DISABLED")
         assign(res, "assign_public_ip", public == "ENABLED" if isinstance(public, str) else public)
         mark_subnets_in_use(stack, to_str_list(awsvpc.get("Subnets"), []))
     assign(res, "task_definition", to_str(p.get("TaskDefinition")))
@@ -324,7 +337,10 @@ def _container(c: Props) -> EcsContainer:
     env_items = c.items("Environment")
     env: Any = None
     if isinstance(env_items, list):
-        pairs = [(to_str(item.get("Name")), to_str(item.get("Value"), "")) for item in env_items]
+        pairs = [
+            (to_word(item.get("Name")), to_word(item.get("Value"), "", identifiers=True))
+            for item in env_items
+        ]
         # A variable whose name is not known may be the one holding a secret: all unknown.
         if first_unresolved([name for name, _ in pairs]) is None:
             env = known({name: value for name, value in pairs if isinstance(name, str)})
@@ -336,13 +352,13 @@ def _container(c: Props) -> EcsContainer:
         image=known(to_str(c.get("Image"))),
         essential=known(to_bool(c.get("Essential"), True)),
         privileged=known(to_bool(c.get("Privileged"), False)),
-        user=known(to_str(c.get("User"), "")),
+        user=known(to_word(c.get("User"), "")),
         readonly_root_filesystem=known(to_bool(c.get("ReadonlyRootFilesystem"), False)),
         environment=env,
         secrets=known([to_str(s.get("Name")) for s in secrets])
         if isinstance(secrets, list)
         else None,
-        log_driver=known(to_str(log.get("LogDriver"), "")),
+        log_driver=known(to_word(log.get("LogDriver"), "")),
     )
 
 
@@ -353,15 +369,15 @@ def ecs_task_definition(stack: Stack, lr: LogicalResource, p: Props) -> EcsTaskD
         id=family, name=family, region=stack.region, tags=tags_of(p), family=family
     )
     res.mark_unknown("the revision number is assigned at deployment", "revision")
-    compat = to_str_list(p.get("RequiresCompatibilities"), [])
+    compat = to_word_list(p.get("RequiresCompatibilities"), [])
     assign(res, "requires_compatibilities", compat)
-    assign(res, "network_mode", to_str(p.get("NetworkMode"), "bridge"))
-    assign(res, "cpu", to_str(p.get("Cpu"), ""))
-    assign(res, "memory", to_str(p.get("Memory"), ""))
+    assign(res, "network_mode", to_word(p.get("NetworkMode"), "bridge"))
+    assign(res, "cpu", to_word(p.get("Cpu"), ""))
+    assign(res, "memory", to_word(p.get("Memory"), ""))
     assign(res, "task_role_arn", to_str(p.get("TaskRoleArn"), ""))
     assign(res, "execution_role_arn", to_str(p.get("ExecutionRoleArn"), ""))
-    assign(res, "pid_mode", to_str(p.get("PidMode"), ""))
-    assign(res, "os_family", to_str(p.sub("RuntimePlatform").get("OperatingSystemFamily"), ""))
+    assign(res, "pid_mode", to_word(p.get("PidMode"), ""))
+    assign(res, "os_family", to_word(p.sub("RuntimePlatform").get("OperatingSystemFamily"), ""))
     containers = p.items("ContainerDefinitions")
     if isinstance(containers, Unresolved):
         assign(res, "containers", containers)
@@ -382,9 +398,9 @@ def ecr_repository(stack: Stack, lr: LogicalResource, p: Props) -> EcrRepository
     assign(res, "scan_on_push", scan)
     res.scan_source = "repository setting"
     res.registry_scan_type = "BASIC"
-    assign(res, "tag_mutability", to_str(p.get("ImageTagMutability"), "MUTABLE"))
+    assign(res, "tag_mutability", to_word(p.get("ImageTagMutability"), "MUTABLE"))
     enc = p.sub("EncryptionConfiguration")
-    assign(res, "encryption_type", to_str(enc.get("EncryptionType"), "AES256"))
+    assign(res, "encryption_type", to_word(enc.get("EncryptionType"), "AES256"))
     assign(res, "kms_key_id", to_str(enc.get("KmsKey"), ""))
     return res
 
@@ -399,7 +415,7 @@ def _registry_rule(repo_id: str, rules: list[Props]) -> tuple[str | None, Unreso
     that may cover it cannot be told, or None)."""
     doubt: Unresolved | None = None
     for rule in rules:
-        frequency = rule.get("ScanFrequency")
+        frequency = to_word(rule.get("ScanFrequency"))
         if not isinstance(frequency, Unresolved) and frequency not in (
             "SCAN_ON_PUSH",
             "CONTINUOUS_SCAN",
@@ -410,7 +426,7 @@ def _registry_rule(repo_id: str, rules: list[Props]) -> tuple[str | None, Unreso
             doubt = doubt if doubt is not None else filters
             continue
         for flt in filters:
-            value = flt.get("Filter")
+            value = to_word(flt.get("Filter"))
             if isinstance(value, Unresolved):
                 doubt = doubt if doubt is not None else value
             elif isinstance(value, str) and fnmatchcase(repo_id, value):
@@ -427,7 +443,7 @@ def apply_registry_scanning(stack: Stack) -> None:
     if not found:
         return
     lr, p = found
-    scan_type = to_str(p.get("ScanType"), "BASIC")
+    scan_type = to_word(p.get("ScanType"), "BASIC")
     rules = p.items("Rules")
     for repo in stack.built(EcrRepository):
         if isinstance(rules, Unresolved) or not isinstance(scan_type, str):

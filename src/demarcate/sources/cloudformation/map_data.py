@@ -41,7 +41,8 @@ from demarcate.sources.cloudformation.stack import (
     to_bool,
     to_int,
     to_str,
-    to_str_list,
+    to_word,
+    to_word_list,
     unknown_or,
 )
 
@@ -106,9 +107,9 @@ def db_instance(stack: Stack, lr: LogicalResource, p: Props) -> DbInstance:
     res = DbInstance(id=key, name=key, region=stack.region, tags=tags_of(p))
     res.arn = stack.arn("rds", f"db:{key}")
     res.status = "available"
-    assign(res, "engine", _lower(to_str(p.get("Engine"))))
-    assign(res, "engine_version", to_str(p.get("EngineVersion")))
-    assign(res, "instance_class", to_str(p.get("DBInstanceClass")))
+    assign(res, "engine", _lower(to_word(p.get("Engine"))))
+    assign(res, "engine_version", to_word(p.get("EngineVersion")))
+    assign(res, "instance_class", to_word(p.get("DBInstanceClass")))
     cluster = to_str(p.get("DBClusterIdentifier"), "")
     assign(res, "cluster_id", cluster)
     source = p.get("SourceDBInstanceIdentifier", p.get("SourceDBClusterIdentifier"))
@@ -142,13 +143,13 @@ def db_instance(stack: Stack, lr: LogicalResource, p: Props) -> DbInstance:
     assign(
         res,
         "enabled_cloudwatch_logs_exports",
-        to_str_list(p.get("EnableCloudwatchLogsExports"), []),
+        to_word_list(p.get("EnableCloudwatchLogsExports"), []),
     )
     group = to_str(p.get("DBParameterGroupName"))
     if group is None:
         group = Unresolved(_DEFAULT_GROUP.format(prop="DBParameterGroupName"))
     assign(res, "parameter_group_names", [group])
-    assign(res, "ca_certificate", to_str(p.get("CACertificateIdentifier")))
+    assign(res, "ca_certificate", to_word(p.get("CACertificateIdentifier")))
     subnet_group = p.get("DBSubnetGroupName")
     if isinstance(subnet_group, ResRef):
         mark_subnets_in_use(
@@ -168,9 +169,9 @@ def db_cluster(stack: Stack, lr: LogicalResource, p: Props) -> DbCluster:
     res = DbCluster(id=key, name=key, region=stack.region, tags=tags_of(p))
     res.arn = stack.arn("rds", f"cluster:{key}")
     res.status = "available"
-    assign(res, "engine", _lower(to_str(p.get("Engine"))))
-    assign(res, "engine_version", to_str(p.get("EngineVersion")))
-    mode = to_str(p.get("EngineMode"), "provisioned")
+    assign(res, "engine", _lower(to_word(p.get("Engine"))))
+    assign(res, "engine_version", to_word(p.get("EngineVersion")))
+    mode = to_word(p.get("EngineMode"), "provisioned")
     assign(res, "engine_mode", mode)
     encrypted = to_bool(p.get("StorageEncrypted"))
     if encrypted is None:
@@ -189,7 +190,7 @@ def db_cluster(stack: Stack, lr: LogicalResource, p: Props) -> DbCluster:
     assign(
         res,
         "enabled_cloudwatch_logs_exports",
-        to_str_list(p.get("EnableCloudwatchLogsExports"), []),
+        to_word_list(p.get("EnableCloudwatchLogsExports"), []),
     )
     group = to_str(p.get("DBClusterParameterGroupName"))
     if group is None:
@@ -212,7 +213,7 @@ def _parameter_group(stack: Stack, lr: LogicalResource, p: Props, kind: str) -> 
     res = DbParameterGroup(
         id=parameter_group_id(kind, key), name=key, region=stack.region, kind=kind, tags=tags_of(p)
     )
-    family = to_str(p.get("Family"))
+    family = to_word(p.get("Family"))
     assign(res, "family", family)
     params = p.get("Parameters", {})
     if isinstance(params, Unresolved):
@@ -224,7 +225,7 @@ def _parameter_group(stack: Stack, lr: LogicalResource, p: Props, kind: str) -> 
     tracked: dict[str, Any] = {}
     for name, value in params.items():
         if name in TRACKED_PARAMETERS and value is not None:
-            tracked[name] = to_str(value)
+            tracked[name] = to_word(value)
     tls_params = sorted({param for _, param in _TLS_PARAMETER_BY_FAMILY})
     if isinstance(family, Unresolved) and not any(param in tracked for param in tls_params):
         # Which TLS parameter applies, and its engine default, follow from the family.
@@ -337,8 +338,8 @@ def dynamodb_table(stack: Stack, lr: LogicalResource, p: Props) -> DynamoTable:
     res = DynamoTable(id=key, name=key, region=stack.region, tags=tags_of(p))
     res.arn = stack.arn("dynamodb", f"table/{key}")
     res.status = "ACTIVE"
-    assign(res, "billing_mode", to_str(p.get("BillingMode"), "PROVISIONED"))
-    assign(res, "table_class", to_str(p.get("TableClass"), "STANDARD"))
+    assign(res, "billing_mode", to_word(p.get("BillingMode"), "PROVISIONED"))
+    assign(res, "table_class", to_word(p.get("TableClass"), "STANDARD"))
     pitr = p.sub("PointInTimeRecoverySpecification").get("PointInTimeRecoveryEnabled")
     assign(res, "pitr_enabled", to_bool(pitr, False))
     assign(res, "deletion_protection", to_bool(p.get("DeletionProtectionEnabled"), False))

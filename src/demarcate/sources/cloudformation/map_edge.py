@@ -36,6 +36,8 @@ from demarcate.sources.cloudformation.stack import (
     to_int,
     to_str,
     to_str_list,
+    to_word,
+    to_word_list,
     unknown_or,
 )
 
@@ -49,9 +51,9 @@ S3_REST = re.compile(r"\.s3([.-][a-z0-9-]+)?\.amazonaws\.com(\.cn)?$")
 def load_balancer(stack: Stack, lr: LogicalResource, p: Props) -> LoadBalancer:
     key = stack.key_of(lr.logical_id)
     res = LoadBalancer(id=key, name=key, region=stack.region, tags=tags_of(p))
-    kind = to_str(p.get("Type"), "application")
+    kind = to_word(p.get("Type"), "application")
     assign(res, "lb_type", kind)
-    assign(res, "scheme", to_str(p.get("Scheme"), "internet-facing"))
+    assign(res, "scheme", to_word(p.get("Scheme"), "internet-facing"))
     assign(res, "security_groups", to_str_list(p.get("SecurityGroups"), []))
     subnets = to_str_list(p.get("Subnets"), [])
     mappings = p.items("SubnetMappings")
@@ -68,7 +70,7 @@ def load_balancer(stack: Stack, lr: LogicalResource, p: Props) -> LoadBalancer:
     )
     if isinstance(attrs_list, Unresolved):
         res.mark_unknown(attrs_list.reason, *attr_names)
-    elif (bad_key := first_unresolved([to_str(i.get("Key")) for i in attrs_list])) is not None:
+    elif (bad_key := first_unresolved([to_word(i.get("Key")) for i in attrs_list])) is not None:
         res.mark_unknown(bad_key.reason, *attr_names)  # it may be any of them
     else:
         attrs: dict[str, Any] = {}
@@ -81,6 +83,7 @@ def load_balancer(stack: Stack, lr: LogicalResource, p: Props) -> LoadBalancer:
             value = attrs.get(name)
             if value is None:
                 return False
+            value = to_word(value)
             return value if isinstance(value, Unresolved) else value.lower() == "true"
 
         assign(res, "access_logs_enabled", flag("access_logs.s3.enabled"))
@@ -124,7 +127,7 @@ def listener(stack: Stack, lr: LogicalResource, p: Props) -> None:
         return
     if target is None or target.listeners is None:
         return
-    protocol = to_str(p.get("Protocol"))
+    protocol = to_word(p.get("Protocol"))
     if protocol is None:
         protocol = (
             "GENEVE"
@@ -155,7 +158,7 @@ def listener(stack: Stack, lr: LogicalResource, p: Props) -> None:
     else:
         item.certificate_arns = arns
     if item.secure:
-        policy = to_str(p.get("SslPolicy"), API_DEFAULT_TLS_POLICY)
+        policy = to_word(p.get("SslPolicy"), API_DEFAULT_TLS_POLICY)
         if isinstance(policy, Unresolved):
             target.unknown["listeners.ssl_policy"] = f"listener {lr.logical_id}: {policy.reason}"
             item.ssl_policy = None
@@ -177,8 +180,8 @@ def _redirects_to_https(actions: Any) -> bool | Unresolved:
     known)."""
     doubt: Unresolved | None = None
     for action in actions:
-        kind = to_str(action.get("Type"))
-        protocol = to_str(action.sub("RedirectConfig").get("Protocol", ""))
+        kind = to_word(action.get("Type"))
+        protocol = to_word(action.sub("RedirectConfig").get("Protocol", ""))
         if kind == "redirect" and isinstance(protocol, str) and protocol.upper() == "HTTPS":
             return True
         if doubt is None and (isinstance(kind, Unresolved) or kind == "redirect"):
@@ -212,7 +215,7 @@ def classic_load_balancer(stack: Stack, lr: LogicalResource, p: Props) -> LoadBa
     key = stack.key_of(lr.logical_id)
     res = LoadBalancer(id=key, name=key, region=stack.region, tags=tags_of(p))
     res.lb_type = "classic"
-    assign(res, "scheme", to_str(p.get("Scheme"), "internet-facing"))
+    assign(res, "scheme", to_word(p.get("Scheme"), "internet-facing"))
     assign(res, "security_groups", to_str_list(p.get("SecurityGroups"), []))
     mark_subnets_in_use(stack, to_str_list(p.get("Subnets"), []))
     logging = p.sub("AccessLoggingPolicy")
@@ -241,7 +244,7 @@ def classic_load_balancer(stack: Stack, lr: LogicalResource, p: Props) -> LoadBa
         return res
     out: list[LbListener] = []
     for raw in listeners:
-        protocol = to_str(raw.get("Protocol"))
+        protocol = to_word(raw.get("Protocol"))
         port = to_int(raw.get("LoadBalancerPort"))
         if first_unresolved([protocol, port]) is not None or protocol is None:
             res.mark_unknown(f"a listener of {key} is not known", "listeners")
@@ -278,7 +281,7 @@ def _classic_policy(
             if doubt is not None:
                 return doubt  # it may be the policy whose name is not known
             continue
-        kind = pol.get("PolicyType")
+        kind = to_word(pol.get("PolicyType"))
         if isinstance(kind, Unresolved):
             return kind
         if kind != "SSLNegotiationPolicyType":
@@ -286,7 +289,7 @@ def _classic_policy(
         attr_items = pol.items("Attributes")
         if isinstance(attr_items, Unresolved):
             return attr_items
-        pairs = [(to_str(a.get("Name")), to_str(a.get("Value"))) for a in attr_items]
+        pairs = [(to_word(a.get("Name")), to_word(a.get("Value"))) for a in attr_items]
         bad = first_unresolved(pairs)
         if bad is not None:
             return bad
@@ -328,8 +331,8 @@ def _origin(o: Props) -> CfOrigin | Unresolved:
     origin = CfOrigin(id=str(oid), domain=str(domain), is_s3=is_s3, oac_id=oac, oai=oai)
     if custom is True:
         cfg = o.sub("CustomOriginConfig")
-        policy = to_str(cfg.get("OriginProtocolPolicy"), "")
-        protocols = to_str_list(cfg.get("OriginSSLProtocols"))
+        policy = to_word(cfg.get("OriginProtocolPolicy"), "")
+        protocols = to_word_list(cfg.get("OriginSSLProtocols"))
         if isinstance(policy, Unresolved):
             return policy
         origin.protocol_policy = policy
@@ -359,7 +362,7 @@ def distribution(stack: Stack, lr: LogicalResource, p: Props) -> CloudFrontDistr
     assign(res, "enabled", to_bool(cfg.get("Enabled")))
     assign(res, "aliases", to_str_list(cfg.get("Aliases"), []))
     policies: dict[str, Any] = {
-        "*": to_str(cfg.sub("DefaultCacheBehavior").get("ViewerProtocolPolicy"))
+        "*": to_word(cfg.sub("DefaultCacheBehavior").get("ViewerProtocolPolicy"))
     }
     behaviours = cfg.items("CacheBehaviors")
     if isinstance(behaviours, Unresolved):
@@ -367,7 +370,7 @@ def distribution(stack: Stack, lr: LogicalResource, p: Props) -> CloudFrontDistr
     else:
         for b in behaviours:
             path = to_str(b.get("PathPattern"))
-            policies[str(path) if isinstance(path, str) else "?"] = to_str(
+            policies[str(path) if isinstance(path, str) else "?"] = to_word(
                 b.get("ViewerProtocolPolicy")
             )
     assign(res, "viewer_protocol_policies", policies)
@@ -383,11 +386,11 @@ def distribution(stack: Stack, lr: LogicalResource, p: Props) -> CloudFrontDistr
     else:
         res.certificate_source = "acm" if acm else ("iam" if iam else "cloudfront")
         res.uses_default_certificate = res.certificate_source == "cloudfront"
-        version = to_str(cert.get("MinimumProtocolVersion"), "TLSv1")
+        version = to_word(cert.get("MinimumProtocolVersion"), "TLSv1")
         assign(
             res, "minimum_protocol_version", "TLSv1" if res.uses_default_certificate else version
         )
-    assign(res, "ssl_support_method", to_str(cert.get("SslSupportMethod"), ""))
+    assign(res, "ssl_support_method", to_word(cert.get("SslSupportMethod"), ""))
     origins = cfg.items("Origins")
     if isinstance(origins, Unresolved):
         assign(res, "origins", origins)
@@ -396,8 +399,11 @@ def distribution(stack: Stack, lr: LogicalResource, p: Props) -> CloudFrontDistr
     assign(res, "web_acl_id", to_str(cfg.get("WebACLId"), ""))
     logging = cfg.sub("Logging")
     present = cfg.has("Logging")
+    if present is not None and logging.reason is not None:  # a block from a placeholder
+        present = None
     if present is None:
-        res.mark_unknown(cfg.why("Logging"), "logging_enabled", "logging_destination")
+        why = cfg.why("Logging") if logging.reason is None else logging.reason
+        res.mark_unknown(why, "logging_enabled", "logging_destination")
     elif present:
         res.logging_enabled = True
         assign(res, "logging_destination", to_str(logging.get("Bucket"), ""))

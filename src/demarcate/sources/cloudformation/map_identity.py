@@ -38,6 +38,7 @@ from demarcate.sources.cloudformation.stack import (
     to_policy,
     to_str,
     to_str_list,
+    to_word,
 )
 
 _LIVE_ONLY = "credential-report data exists only for a deployed account"
@@ -254,7 +255,7 @@ def access_key(stack: Stack, lr: LogicalResource, p: Props) -> None:
         return
     if not isinstance(target, IamUser) or target.access_keys is None:
         return
-    status = to_str(p.get("Status"), "Active")
+    status = to_word(p.get("Status"), "Active")
     key = AccessKey(slot=len(target.access_keys) + 1)
     if isinstance(status, str):
         key.active = status == "Active"
@@ -280,7 +281,7 @@ def analyzer_status(stack: Stack) -> None:
     )
     for lr, p in found:
         name = stack.key_of(lr.logical_id)
-        kind = to_str(p.get("Type"))
+        kind = to_word(p.get("Type"))
         if not isinstance(kind, str):
             status.mark_unknown(
                 f"the type of analyzer {name} is not known", "active_analyzers", "analyzers"
@@ -328,8 +329,8 @@ def kms_key(stack: Stack, lr: LogicalResource, p: Props) -> KmsKey:
         "key_state",
         ("Enabled" if enabled else "Disabled") if isinstance(enabled, bool) else enabled,
     )
-    assign(res, "key_spec", to_str(p.get("KeySpec"), "SYMMETRIC_DEFAULT"))
-    assign(res, "origin", to_str(p.get("Origin"), "AWS_KMS"))
+    assign(res, "key_spec", to_word(p.get("KeySpec"), "SYMMETRIC_DEFAULT"))
+    assign(res, "origin", to_word(p.get("Origin"), "AWS_KMS"))
     assign(res, "rotation_enabled", to_bool(p.get("EnableKeyRotation"), False))
     policy = p.get("KeyPolicy")
     assign(res, "policy", default_key_policy(stack) if policy is None else to_policy(policy))

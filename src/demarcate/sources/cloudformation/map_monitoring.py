@@ -25,7 +25,12 @@ from demarcate.sources.api_shapes import (
     parse_advanced_selectors,
     parse_basic_selectors,
 )
-from demarcate.sources.cloudformation.intrinsics import ResRef, Unresolved, first_unresolved
+from demarcate.sources.cloudformation.intrinsics import (
+    ResRef,
+    Unresolved,
+    first_unknown,
+    first_unresolved,
+)
 from demarcate.sources.cloudformation.stack import (
     LogicalResource,
     Props,
@@ -39,6 +44,7 @@ from demarcate.sources.cloudformation.stack import (
     to_int,
     to_str,
     to_str_list,
+    to_word,
     unknown_or,
 )
 
@@ -81,7 +87,7 @@ def trail(stack: Stack, lr: LogicalResource, p: Props) -> Trail:
     )
     basic, advanced = p.get("EventSelectors", []), p.get("AdvancedEventSelectors", [])
     attrs = ("management_events_read_write", "s3_data_events_read", "s3_data_events_write")
-    bad = first_unresolved([basic, advanced])
+    bad = first_unknown([basic, advanced])
     if bad is not None:
         res.mark_unknown(f"event selectors: {bad.reason}", *attrs)
     elif advanced:
@@ -127,7 +133,7 @@ def metric_filter(stack: Stack, lr: LogicalResource, p: Props) -> None:
     if target is None or target.metric_filters is None:
         return
     name = to_str(p.get("FilterName"), lr.logical_id)
-    pattern = to_str(p.get("FilterPattern"), "")
+    pattern = to_word(p.get("FilterPattern"), "")
     transforms = p.items("MetricTransformations")
     if isinstance(transforms, Unresolved):
         target.mark_unknown(f"metric filter {lr.logical_id}: {transforms.reason}", "metric_filters")
@@ -136,8 +142,8 @@ def metric_filter(stack: Stack, lr: LogicalResource, p: Props) -> None:
         entry = {
             "name": name,
             "pattern": pattern,
-            "metric_name": to_str(t.get("MetricName"), ""),
-            "metric_namespace": to_str(t.get("MetricNamespace"), ""),
+            "metric_name": to_word(t.get("MetricName"), ""),
+            "metric_namespace": to_word(t.get("MetricNamespace"), ""),
         }
         bad = first_unresolved(entry)
         if bad is not None:
@@ -157,7 +163,7 @@ def alarm(stack: Stack, lr: LogicalResource, p: Props) -> MetricAlarm:
         metrics.append(present)
     elif present:
         metrics.append(
-            {"namespace": to_str(p.get("Namespace"), ""), "name": to_str(p.get("MetricName"))}
+            {"namespace": to_word(p.get("Namespace"), ""), "name": to_word(p.get("MetricName"))}
         )
     queries = p.items("Metrics")
     if isinstance(queries, Unresolved):
@@ -171,8 +177,8 @@ def alarm(stack: Stack, lr: LogicalResource, p: Props) -> MetricAlarm:
             elif present:
                 metrics.append(
                     {
-                        "namespace": to_str(metric.get("Namespace"), ""),
-                        "name": to_str(metric.get("MetricName")),
+                        "namespace": to_word(metric.get("Namespace"), ""),
+                        "name": to_word(metric.get("MetricName")),
                     }
                 )
     assign(res, "metrics", metrics)
@@ -262,7 +268,7 @@ def guardduty(stack: Stack, lr: LogicalResource, p: Props) -> GuardDutyStatus:
     if isinstance(items, Unresolved):
         assign(res, "features", items)
         return res
-    pairs = [(to_str(f.get("Name")), to_str(f.get("Status"))) for f in items]
+    pairs = [(to_word(f.get("Name")), to_word(f.get("Status"))) for f in items]
     features = unknown_or(
         pairs,
         lambda known: {n: s for n, s in known if isinstance(n, str) and isinstance(s, str)},

@@ -48,6 +48,7 @@ from demarcate.sources.cloudformation.stack import (
     to_int,
     to_str,
     to_str_list,
+    to_word,
 )
 
 WORLD_ALL_EGRESS = SecurityGroupRule(protocol="-1", cidrs=["0.0.0.0/0"])
@@ -73,7 +74,7 @@ def vpc(stack: Stack, lr: LogicalResource, p: Props) -> list[Any]:
     cidr = p.get("CidrBlock")
     if cidr is None and p.has("Ipv4IpamPoolId"):
         cidr = Unresolved("the CIDR block is allocated from an IPAM pool")
-    assign(res, "cidr", to_str(cidr))
+    assign(res, "cidr", to_word(cidr))
     res.flow_logs_enabled, res.flow_log_ids, res.endpoint_services = False, [], []
     res.mark_unknown(
         "network interface count is known only after deployment", "network_interface_count"
@@ -149,7 +150,7 @@ def subnet_info(stack: Stack, subnet_id: Any) -> dict[str, Any] | None:
 
 def _permission(rule: Props, direction: str) -> dict[str, Any] | Unresolved:
     """A CloudFormation rule block -> an EC2 IpPermissions entry."""
-    protocol = to_str(rule.get("IpProtocol"))
+    protocol = to_word(rule.get("IpProtocol"))
     if protocol is None:
         return Unresolved("a rule has no IpProtocol")
     perm: dict[str, Any] = {"IpProtocol": protocol}
@@ -158,7 +159,7 @@ def _permission(rule: Props, direction: str) -> dict[str, Any] | Unresolved:
         if value is not None:
             perm[key] = value
     peer = "Destination" if direction == "egress" else "Source"
-    cidr, cidr6 = to_str(rule.get("CidrIp")), to_str(rule.get("CidrIpv6"))
+    cidr, cidr6 = to_word(rule.get("CidrIp")), to_word(rule.get("CidrIpv6"))
     group = rule.get(f"{peer}SecurityGroupId")
     group = to_str(rule.get(f"{peer}SecurityGroupName") if group is None else group)
     prefix = to_str(rule.get(f"{peer}PrefixListId"))
@@ -276,11 +277,11 @@ def nacl_entry(stack: Stack, lr: LogicalResource, p: Props) -> None:
     ports = p.sub("PortRange")
     raw = {
         "RuleNumber": to_int(p.get("RuleNumber")),
-        "Protocol": to_str(p.get("Protocol")),
-        "RuleAction": to_str(p.get("RuleAction")),
+        "Protocol": to_word(p.get("Protocol")),
+        "RuleAction": to_word(p.get("RuleAction")),
         "Egress": to_bool(p.get("Egress"), False),
-        "CidrBlock": to_str(p.get("CidrBlock")),
-        "Ipv6CidrBlock": to_str(p.get("Ipv6CidrBlock")),
+        "CidrBlock": to_word(p.get("CidrBlock")),
+        "Ipv6CidrBlock": to_word(p.get("Ipv6CidrBlock")),
         "PortRange": {"From": to_int(ports.get("From")), "To": to_int(ports.get("To"))},
     }
     bad = first_unresolved(raw)
@@ -335,7 +336,7 @@ def default_acl_subnets(stack: Stack) -> None:
 
 @folder("AWS::EC2::FlowLog")
 def flow_log(stack: Stack, lr: LogicalResource, p: Props) -> None:
-    kind = to_str(p.get("ResourceType"))
+    kind = to_word(p.get("ResourceType"))
     ids = p.get("ResourceIds", p.get("ResourceId"))
     ids = to_str_list(ids, [])
     if isinstance(kind, Unresolved) or isinstance(ids, Unresolved):
@@ -367,12 +368,12 @@ def vpc_endpoint(stack: Stack, lr: LogicalResource, p: Props) -> None:
         return
     if not isinstance(target, Vpc):
         return
-    service = to_str(p.get("ServiceName"))
+    service = to_word(p.get("ServiceName"))
     if isinstance(service, Unresolved):
         target.mark_unknown(f"endpoint {lr.logical_id}: {service.reason}", "endpoint_services")
     elif service and target.endpoint_services is not None:
         target.endpoint_services.append(stack.same_region(service))
-    kind = to_str(p.get("VpcEndpointType"), "Gateway")
+    kind = to_word(p.get("VpcEndpointType"), "Gateway")
     if kind in ("Interface", "GatewayLoadBalancer"):
         stack.extra.setdefault("vpcs_in_use", set()).add(target.id)
 
@@ -384,7 +385,7 @@ def _volume(stack: Stack, key: str, name: str, ebs: Props, instance: str | None)
     vol = EbsVolume(id=key, name=name, region=stack.region)
     vol.state = "in-use" if instance else "available"
     assign(vol, "size_gib", to_int(ebs.get("VolumeSize", ebs.get("Size"))))
-    assign(vol, "volume_type", to_str(ebs.get("VolumeType"), "gp2"))
+    assign(vol, "volume_type", to_word(ebs.get("VolumeType"), "gp2"))
     assign(vol, "encrypted", to_bool(ebs.get("Encrypted"), False))
     assign(vol, "kms_key_id", to_str(ebs.get("KmsKeyId"), ""))
     vol.attached_instance_ids = [instance] if instance else []
@@ -466,8 +467,8 @@ def _metadata(res: Ec2Instance, p: Props, lt: Props | Unresolved | None) -> None
         res.mark_unknown(f"metadata options come from a launch template: {lt.reason}", *attrs)
         return
     opts = opts or Props({})
-    assign(res, "imds_endpoint", to_str(opts.get("HttpEndpoint"), "enabled"))
-    tokens = to_str(opts.get("HttpTokens"))
+    assign(res, "imds_endpoint", to_word(opts.get("HttpEndpoint"), "enabled"))
+    tokens = to_word(opts.get("HttpTokens"))
     if tokens is None:
         tokens = Unresolved(
             "HttpTokens is not set: whether IMDSv2 is required then depends on the AMI's "
@@ -503,7 +504,7 @@ def instance(stack: Stack, lr: LogicalResource, p: Props) -> list[Any]:
         value = p.get(name)
         return ltp.get(name) if value is None else value
 
-    assign(res, "instance_type", to_str(prop("InstanceType")))
+    assign(res, "instance_type", to_word(prop("InstanceType")))
     assign(res, "image_id", to_str(prop("ImageId")))
     _metadata(res, p, lt)
     # Network placement and public addresses.

@@ -36,6 +36,7 @@ from demarcate.sources.cloudformation.stack import (
     to_bool,
     to_policy,
     to_str,
+    to_word,
 )
 
 LOG_DELIVERY_URI = "http://acs.amazonaws.com/groups/s3/LogDelivery"
@@ -99,7 +100,7 @@ def bucket(stack: Stack, lr: LogicalResource, p: Props) -> S3Bucket:
     res.mfa_delete = False  # not settable through CloudFormation
     lock = to_bool(p.get("ObjectLockEnabled"), None)
     if lock is None:
-        mode = p.sub("ObjectLockConfiguration").get("ObjectLockEnabled")
+        mode = to_word(p.sub("ObjectLockConfiguration").get("ObjectLockEnabled"))
         lock = mode == "Enabled" if isinstance(mode, str) else (mode if mode is not None else False)
     assign(res, "object_lock_enabled", lock)
     rules = p.sub("OwnershipControls").items("Rules")
@@ -108,7 +109,7 @@ def bucket(stack: Stack, lr: LogicalResource, p: Props) -> S3Bucket:
     elif not p.has("OwnershipControls") or not rules:
         res.ownership_controls = "BucketOwnerEnforced"
     else:
-        assign(res, "ownership_controls", to_str(rules[0].get("ObjectOwnership"), ""))
+        assign(res, "ownership_controls", to_word(rules[0].get("ObjectOwnership"), ""))
     res.policy = {}
     return res
 
@@ -126,7 +127,7 @@ def _public_access_block(res: S3Bucket, p: Props) -> None:
 
 
 def _acl(res: S3Bucket, p: Props) -> None:
-    canned = to_str(p.get("AccessControl"), "Private")
+    canned = to_word(p.get("AccessControl"), "Private")
     if isinstance(canned, Unresolved):
         assign(res, "acl_grants", canned)
         return
@@ -156,7 +157,7 @@ def _encryption(res: S3Bucket, p: Props) -> None:
         res.encryption_algorithm, res.kms_key_id, res.bucket_key_enabled = "AES256", "", False
         return
     default = rule.sub("ServerSideEncryptionByDefault")
-    assign(res, "encryption_algorithm", to_str(default.get("SSEAlgorithm"), ""))
+    assign(res, "encryption_algorithm", to_word(default.get("SSEAlgorithm"), ""))
     assign(res, "kms_key_id", to_str(default.get("KMSMasterKeyID"), ""))
     assign(res, "bucket_key_enabled", to_bool(rule.get("BucketKeyEnabled"), False))
 
@@ -165,14 +166,16 @@ def _versioning(res: S3Bucket, p: Props) -> None:
     status = p.sub("VersioningConfiguration").get("Status")
     if p.has("VersioningConfiguration") is False:
         status = "Disabled"
-    assign(res, "versioning", to_str(status, "Disabled"))
+    assign(res, "versioning", to_word(status, "Disabled"))
 
 
 def _logging(res: S3Bucket, p: Props, own_name: str) -> None:
     present = p.has("LoggingConfiguration")
-    if present is None:
-        assign(res, "logging_enabled", Unresolved(p.why("LoggingConfiguration")))
-        assign(res, "logging_target_bucket", Unresolved(p.why("LoggingConfiguration")))
+    block = p.sub("LoggingConfiguration")
+    if present is None or block.reason is not None:  # unknown, or a block from a placeholder
+        why = p.why("LoggingConfiguration") if block.reason is None else block.reason
+        assign(res, "logging_enabled", Unresolved(why))
+        assign(res, "logging_target_bucket", Unresolved(why))
     elif present:
         res.logging_enabled = True
         target = p.sub("LoggingConfiguration").get("DestinationBucketName", own_name)
@@ -191,7 +194,13 @@ def _lifecycle(res: S3Bucket, p: Props) -> None:
         actions = sorted(
             {label for keys, label in _LIFECYCLE_ACTIONS if any(rule.has(k) for k in keys)}
         )
-        out.append({"id": rule.get("Id", ""), "status": rule.get("Status", ""), "actions": actions})
+        out.append(
+            {
+                "id": rule.get("Id", ""),
+                "status": to_word(rule.get("Status"), ""),
+                "actions": actions,
+            }
+        )
     assign(res, "lifecycle_rules", out)
 
 
@@ -207,7 +216,7 @@ def _replication(res: S3Bucket, p: Props) -> None:
         out.append(
             {
                 "id": rule.get("Id", ""),
-                "status": rule.get("Status", ""),
+                "status": to_word(rule.get("Status"), ""),
                 "destination_bucket": target.rsplit(":", 1)[-1]
                 if isinstance(target, str)
                 else target,

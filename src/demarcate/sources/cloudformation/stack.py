@@ -27,7 +27,9 @@ from demarcate.sources.cloudformation.intrinsics import (
     Evaluator,
     ResRef,
     Unresolved,
+    first_unknown,
     first_unresolved,
+    generated_reason,
 )
 from demarcate.sources.iac.errors import IacParseError
 
@@ -70,6 +72,15 @@ NAME_PROPERTY: dict[str, str] = {
 }
 # Types whose Ref returns an ARN built from the name (others return the name/id itself).
 _REF_IS_ARN = {"AWS::IAM::ManagedPolicy", "AWS::SNS::Topic", "AWS::SecretsManager::Secret"}
+# Attributes that identify the resource they belong to (a placeholder for one of them still
+# names that resource: it is never an arbitrary value such as "*" or a CIDR).
+_IDENTIFIER_ATTR = re.compile(r"(Arn|Id|Ids|Name|CanonicalUserId)$")
+
+
+def is_custom(type_: str) -> bool:
+    """A custom resource: every attribute (and its physical id) is whatever its provider
+    returns."""
+    return type_ == "AWS::CloudFormation::CustomResource" or type_.startswith("Custom::")
 
 
 @dataclass
@@ -94,6 +105,8 @@ class Props:
     def __init__(self, data: Any, reason: str | None = None) -> None:
         if isinstance(data, Unresolved):
             reason, data = data.reason, {}
+        elif generated_reason(data) is not None:  # a whole block from !GetAtt Custom.X
+            reason, data = generated_reason(data), {}
         elif not isinstance(data, dict):
             data = {}
         self.data: dict[str, Any] = data
@@ -136,6 +149,9 @@ class Props:
         value = self.get(key, [])
         if isinstance(value, Unresolved):
             return value
+        why = generated_reason(value)
+        if why is not None:
+            return Unresolved(why)
         if not isinstance(value, list):
             value = [value]
         return [Props(v) for v in value]
@@ -144,11 +160,18 @@ class Props:
 # ---- value conversion ---------------------------------------------------------------------------
 
 
+def _placeholder(value: Any) -> Unresolved | None:
+    why = generated_reason(value)
+    return None if why is None else Unresolved(why)
+
+
 def to_bool(value: Any, default: Any = None) -> Any:
     if value is None:
         return default
     if isinstance(value, (Unresolved, bool)):
         return value
+    if (unknown := _placeholder(value)) is not None:
+        return unknown
     if isinstance(value, str) and value.strip().lower() in ("true", "false"):
         return value.strip().lower() == "true"
     if isinstance(value, int):
@@ -163,6 +186,8 @@ def to_int(value: Any, default: Any = None) -> Any:
         return value
     if isinstance(value, bool):
         return Unresolved(f"{value!r} is not a number")
+    if (unknown := _placeholder(value)) is not None:
+        return unknown
     try:
         return int(str(value).strip())
     except ValueError:
@@ -184,6 +209,22 @@ def to_str(value: Any, default: Any = None) -> Any:
     return Unresolved(f"expected text, found {type(value).__name__}")
 
 
+def to_word(value: Any, default: Any = None, identifiers: bool = False) -> Any:
+    """Text read as a setting (a status, a protocol, a CIDR, an algorithm …), not as a
+    reference: like :func:`to_str`, and a generated placeholder (``!GetAtt Custom.Cidr``) is
+    unknown instead of a value the checks would judge. References (ids, ARNs, names used to
+    find a resource) keep :func:`to_str`, whose placeholders still find their target.
+
+    ``identifiers``: free text that may hold either (an environment variable's value): a
+    placeholder for an AWS resource's identifier (``!GetAtt Queue.Arn``) is kept as it is."""
+    unknown = (
+        first_unknown(value, identifiers_known=identifiers) if isinstance(value, str) else None
+    )
+    if unknown is not None:
+        return unknown
+    return to_str(value, default)
+
+
 def to_str_list(value: Any, default: Any = None) -> Any:
     if value is None:
         return default
@@ -200,8 +241,34 @@ def to_str_list(value: Any, default: Any = None) -> Any:
     return out
 
 
+def to_word_list(value: Any, default: Any = None) -> Any:
+    """A list of settings (protocols, log types …): :func:`to_str_list` with the items read
+    by :func:`to_word` (a generated placeholder, for the list or an item, is unknown)."""
+    if (unknown := _placeholder(value)) is not None:
+        return unknown
+    out = to_str_list(value, default)
+    if isinstance(out, list):
+        bad = first_unknown(out)
+        if bad is not None:
+            return bad
+    return out
+
+
+# Statement keys whose values decide what a policy grants and to whom: a generated placeholder
+# there makes the verdict unknown (Resource / NotResource name what it applies to: references).
+_POLICY_SETTINGS = ("Effect", "Action", "NotAction")
+_POLICY_PRINCIPALS = ("Principal", "NotPrincipal", "Condition")
+
+
 def to_policy(value: Any) -> Any:
-    """A policy document (dict, or JSON text) -> dict; Unresolved if any part is unknown."""
+    """A policy document (dict, or JSON text) -> dict; Unresolved if any part is unknown.
+
+    A generated placeholder is unknown as the document, a statement, its Effect or Action;
+    in a Principal or Condition it is unknown unless it stands for an AWS resource's
+    identifier (``!GetAtt Oai.S3CanonicalUserId``), which names that principal."""
+    why = generated_reason(value)
+    if why is not None:
+        return Unresolved(f"the policy document is not known: {why}")
     if isinstance(value, str):
         try:
             value = json.loads(value)
@@ -212,9 +279,32 @@ def to_policy(value: Any) -> Any:
     if not isinstance(value, dict):
         return Unresolved("the policy document is not a JSON object")
     bad = first_unresolved(value)
+    if bad is None:
+        bad = _policy_placeholder(value)
     if bad is not None:
         return Unresolved(f"the policy document depends on something unknown: {bad.reason}")
     return value
+
+
+def _policy_placeholder(doc: dict[str, Any]) -> Unresolved | None:
+    statements = doc.get("Statement")
+    if generated_reason(statements) is not None:
+        return first_unknown(statements)
+    for stmt in statements if isinstance(statements, list) else [statements]:
+        if not isinstance(stmt, dict):
+            bad = first_unknown(stmt)
+            if bad is not None:
+                return bad
+            continue
+        for key in _POLICY_SETTINGS:
+            bad = first_unknown(stmt.get(key))
+            if bad is not None:
+                return bad
+        for key in _POLICY_PRINCIPALS:
+            bad = first_unknown(stmt.get(key), identifiers_known=True)
+            if bad is not None:
+                return bad
+    return None
 
 
 def tags_of(props: Props) -> dict[str, str] | None:
@@ -459,6 +549,13 @@ class Stack:
         # A name the template cannot fix (generated, or unknown) reads as the logical id, as
         # the resource's own id does, so references still find it.
         key = self.key_of(logical)
+        if is_custom(lr.type):
+            return ResRef(
+                logical,
+                logical,
+                generated=f"Ref {logical}: the physical id of a custom resource is only known "
+                "after the stack is created",
+            )
         if lr.type in _REF_IS_ARN:
             return ResRef(self.ref_arn(lr.type, logical, key), logical)
         if lr.type == "AWS::Route53::HostedZone" or lr.type == "AWS::KMS::Key":
@@ -484,7 +581,17 @@ class Stack:
         value = self.attribute(lr, key, attr)
         if isinstance(value, (Unresolved, list)):
             return value
-        return ResRef(value if value is not None else f"<{logical}.{attr}>", logical, attr)
+        if value is not None:
+            return ResRef(value, logical, attr)
+        # A stable token: it still identifies the resource (mappers find their targets by it),
+        # but as a setting (a CIDR, a status, a flag …) it is unknown (see to_word).
+        return ResRef(
+            f"<{logical}.{attr}>",
+            logical,
+            attr,
+            generated=f"Fn::GetAtt {logical}.{attr} is only known after the stack is created",
+            identifier=not is_custom(lr.type) and bool(_IDENTIFIER_ATTR.search(attr)),
+        )
 
     def attribute(self, lr: LogicalResource, key: str, attr: str) -> Any:
         """Attributes whose value follows from the template; None: a generated value."""
