@@ -343,6 +343,20 @@ def acls_disabled(bucket: S3Bucket, inv: Inventory) -> Result | None:
 _ALGORITHMS = {"AES256": "SSE-S3", "aws:kms": "SSE-KMS", "aws:kms:dsse": "DSSE-KMS"}
 
 
+# Default encryption with a customer KMS key: the fix for both encryption checks.
+_SSE_KMS_CLI = (
+    "aws s3api put-bucket-encryption --bucket <bucket> --server-side-encryption-configuration "
+    '\'{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms","KMSMasterKeyID":"<key-arn>"},"BucketKeyEnabled":true}]}\''
+)
+_SSE_KMS_TERRAFORM = (
+    'resource "aws_s3_bucket_server_side_encryption_configuration" "this" {\n'
+    "  bucket = aws_s3_bucket.this.id\n  rule {\n"
+    "    apply_server_side_encryption_by_default {\n"
+    '      sse_algorithm     = "aws:kms"\n      kms_master_key_id = aws_kms_key.s3.arn\n'
+    "    }\n    bucket_key_enabled = true\n  }\n}"
+)
+
+
 @check(
     id="s3-bucket-default-encryption",
     title="S3 buckets encrypt new objects by default",
@@ -352,17 +366,8 @@ _ALGORITHMS = {"AES256": "SSE-S3", "aws:kms": "SSE-KMS", "aws:kms:dsse": "DSSE-K
     rationale="Default encryption makes every new object encrypted at rest without relying on each writer.",
     remediation=Remediation(
         console="S3 > bucket > Properties > Default encryption > Edit: SSE-KMS (or SSE-S3) > Save.",
-        cli=(
-            "aws s3api put-bucket-encryption --bucket <bucket> --server-side-encryption-configuration "
-            '\'{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms","KMSMasterKeyID":"<key-arn>"},"BucketKeyEnabled":true}]}\''
-        ),
-        terraform=(
-            'resource "aws_s3_bucket_server_side_encryption_configuration" "this" {\n'
-            "  bucket = aws_s3_bucket.this.id\n  rule {\n"
-            "    apply_server_side_encryption_by_default {\n"
-            '      sse_algorithm     = "aws:kms"\n      kms_master_key_id = aws_kms_key.s3.arn\n'
-            "    }\n    bucket_key_enabled = true\n  }\n}"
-        ),
+        cli=_SSE_KMS_CLI,
+        terraform=_SSE_KMS_TERRAFORM,
     ),
 )
 def default_encryption(bucket: S3Bucket, inv: Inventory) -> Result | None:
@@ -385,17 +390,8 @@ def default_encryption(bucket: S3Bucket, inv: Inventory) -> Result | None:
     ),
     remediation=Remediation(
         console="S3 > bucket > Properties > Default encryption > Edit: Server-side encryption with AWS KMS keys (SSE-KMS), choose your key, Bucket Key enabled.",
-        cli=(
-            "aws s3api put-bucket-encryption --bucket <bucket> --server-side-encryption-configuration "
-            '\'{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms","KMSMasterKeyID":"<key-arn>"},"BucketKeyEnabled":true}]}\''
-        ),
-        terraform=(
-            'resource "aws_s3_bucket_server_side_encryption_configuration" "this" {\n'
-            "  bucket = aws_s3_bucket.this.id\n  rule {\n"
-            "    apply_server_side_encryption_by_default {\n"
-            '      sse_algorithm     = "aws:kms"\n      kms_master_key_id = aws_kms_key.s3.arn\n'
-            "    }\n    bucket_key_enabled = true\n  }\n}"
-        ),
+        cli=_SSE_KMS_CLI,
+        terraform=_SSE_KMS_TERRAFORM,
     ),
 )
 def kms_encryption(bucket: S3Bucket, inv: Inventory) -> Result | None:
